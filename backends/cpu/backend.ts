@@ -1,0 +1,282 @@
+/**
+ * The CPU backend: pure TypeScript on typed arrays, float64 (the reference of every comparison) or
+ * float32 (stored as Float32Array, each result rounded once from a double computation).
+ * Handles are ndarray views, so transpose, slice, reshape-of-contiguous and broadcast are O(1).
+ */
+import ndarray from 'ndarray';
+import type { Backend, BinaryOp, CompareOp, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
+import { allocTyped, type DType, type FloatDType, type TypedArray } from '../../core/tensor/dtype.js';
+import { rowMajorStrides, type Shape, sizeOf } from '../../core/tensor/shape.js';
+import { alignedStrides, contiguousData, copyStrided, forRows, isContiguous, type View } from './strided.js';
+import { binaryLoop, unaryLoop } from './kernels.js';
+
+type T = TensorInfo<View>;
+
+function view(data: TypedArray, shape: Shape, stride?: readonly number[], offset = 0): View {
+  return ndarray(data, [...shape], stride ? [...stride] : rowMajorStrides(shape), offset) as View;
+}
+
+export class CpuBackend implements Backend<View> {
+  readonly name: string;
+  readonly dtypes: readonly DType[] = ['float64', 'float32', 'int32', 'bool'];
+
+  constructor(readonly defaultFloat: FloatDType = 'float64') {
+    this.name = `cpu:${defaultFloat}`;
+  }
+
+  private contiguous(x: T): TypedArray {
+    return contiguousData(x.handle, (n) => allocTyped(x.dtype, n));
+  }
+
+  upload(data: TypedArray, shape: Shape): View {
+    return view(data, shape);
+  }
+
+  fill(shape: Shape, dtype: DType, value: number): View {
+    const d = allocTyped(dtype, sizeOf(shape));
+    if (value !== 0) d.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
+    return view(d, shape);
+  }
+
+  readSync(x: T): TypedArray {
+    const d = this.contiguous(x);
+    return d === x.handle.data || d.buffer === x.handle.data.buffer ? d.slice() : d;
+  }
+
+  read(x: T): Promise<TypedArray> {
+    return Promise.resolve(this.readSync(x));
+  }
+
+  dispose(): void {
+    // Storage is garbage-collected; core counts live tensors.
+  }
+
+  unary(op: UnaryOp, x: T): View {
+    const out = allocTyped(x.dtype, sizeOf(x.shape));
+    const f = unaryLoop(op);
+    const v = x.handle;
+    const X = v.data;
+    forRows(x.shape, [rowMajorStrides(x.shape), v.stride], [0, v.offset], (o, s, n) => f(out, o[0], s[0], X, o[1], s[1], n));
+    return view(out, x.shape);
+  }
+
+  private zip(op: BinaryOp | CompareOp | LogicalOp, a: T, b: T, outShape: Shape, outDtype: DType): View {
+    const out = allocTyped(outDtype, sizeOf(outShape));
+    const f = binaryLoop(op);
+    const A = a.handle;
+    const B = b.handle;
+    forRows(
+      outShape,
+      [rowMajorStrides(outShape), alignedStrides(A, outShape), alignedStrides(B, outShape)],
+      [0, A.offset, B.offset],
+      (o, s, n) => f(out, o[0], s[0], A.data, o[1], s[1], B.data, o[2], s[2], n),
+    );
+    return view(out, outShape);
+  }
+
+  binary(op: BinaryOp, a: T, b: T, outShape: Shape): View {
+    return this.zip(op, a, b, outShape, a.dtype);
+  }
+
+  compare(op: CompareOp, a: T, b: T, outShape: Shape): View {
+    return this.zip(op, a, b, outShape, 'bool');
+  }
+
+  logical(op: LogicalOp, a: T, b: T, outShape: Shape): View {
+    return this.zip(op, a, b, outShape, 'bool');
+  }
+
+  logicalNot(x: T): View {
+    const d = this.contiguous(x);
+    const out = new Uint8Array(d.length);
+    for (let i = 0; i < d.length; i++) out[i] = d[i] ? 0 : 1;
+    return view(out, x.shape);
+  }
+
+  where(c: T, a: T, b: T, outShape: Shape): View {
+    const out = allocTyped(a.dtype, sizeOf(outShape));
+    const C = c.handle;
+    const A = a.handle;
+    const B = b.handle;
+    const Cd = C.data;
+    const Ad = A.data;
+    const Bd = B.data;
+    forRows(
+      outShape,
+      [rowMajorStrides(outShape), alignedStrides(C, outShape), alignedStrides(A, outShape), alignedStrides(B, outShape)],
+      [0, C.offset, A.offset, B.offset],
+      (o, s, n) => {
+        let [io, ic, ia, ib] = o;
+        for (let k = 0; k < n; k++) {
+          out[io] = Cd[ic] ? Ad[ia] : Bd[ib];
+          io += s[0];
+          ic += s[1];
+          ia += s[2];
+          ib += s[3];
+        }
+      },
+    );
+    return view(out, outShape);
+  }
+
+  reduce(op: ReduceOp, x: T, axes: readonly number[]): View {
+    const axset = new Set(axes);
+    const kept = x.shape.map((_, i) => i).filter((i) => !axset.has(i));
+    // Bring the reduced axes last, then reduce contiguous blocks.
+    const v = x.handle.transpose(...kept, ...axes) as View;
+    const data = contiguousData(v, (n) => allocTyped(x.dtype, n));
+    const outShape = kept.map((i) => x.shape[i]);
+    const m = sizeOf(outShape);
+    const n = sizeOf(axes.map((a) => x.shape[a]));
+    const out = allocTyped(x.dtype, m);
+    for (let r = 0; r < m; r++) {
+      const base = r * n;
+      if (op === 'sum') {
+        let acc = 0;
+        for (let k = 0; k < n; k++) acc += data[base + k];
+        out[r] = acc;
+      } else {
+        let acc = data[base];
+        const isMax = op === 'max';
+        for (let k = 1; k < n; k++) {
+          const y = data[base + k];
+          if (acc !== acc) break;
+          if (y !== y || (isMax ? y > acc : y < acc)) acc = y;
+        }
+        out[r] = acc;
+      }
+    }
+    return view(out, outShape);
+  }
+
+  matmul(a: T, b: T, outShape: Shape): View {
+    const A = this.contiguous(a);
+    const B = this.contiguous(b);
+    const r = outShape.length;
+    const m = outShape[r - 2];
+    const n = outShape[r - 1];
+    const k = a.shape[a.shape.length - 1];
+    const batch = outShape.slice(0, -2);
+    const out = allocTyped(a.dtype, sizeOf(outShape));
+    // Batch strides in units of matrices, zero where an operand is broadcast.
+    const bsA = alignedStrides({ shape: a.shape.slice(0, -2), stride: rowMajorStrides(a.shape.slice(0, -2)) }, batch);
+    const bsB = alignedStrides({ shape: b.shape.slice(0, -2), stride: rowMajorStrides(b.shape.slice(0, -2)) }, batch);
+    const acc = new Float64Array(n);
+    let ob = 0;
+    forRows(batch, [rowMajorStrides(batch), bsA, bsB], [0, 0, 0], (o, s, cnt) => {
+      let ia = o[1];
+      let ib = o[2];
+      for (let q = 0; q < cnt; q++) {
+        const offA = ia * m * k;
+        const offB = ib * k * n;
+        for (let i = 0; i < m; i++) {
+          acc.fill(0);
+          const rowA = offA + i * k;
+          for (let p = 0; p < k; p++) {
+            const aip = A[rowA + p];
+            const rowB = offB + p * n;
+            for (let j = 0; j < n; j++) acc[j] += aip * B[rowB + j];
+          }
+          const rowO = ob + i * n;
+          for (let j = 0; j < n; j++) out[rowO + j] = acc[j];
+        }
+        ob += m * n;
+        ia += s[1];
+        ib += s[2];
+      }
+    });
+    return view(out, outShape);
+  }
+
+  transpose(x: T, perm: readonly number[]): View {
+    return x.handle.transpose(...perm) as View;
+  }
+
+  reshape(x: T, shape: Shape): View {
+    const v = x.handle;
+    if (isContiguous(v)) return view(v.data, shape, undefined, v.offset);
+    return view(this.contiguous(x), shape);
+  }
+
+  broadcastTo(x: T, shape: Shape): View {
+    const v = x.handle;
+    return view(v.data, shape, alignedStrides(v, shape), v.offset);
+  }
+
+  slice(x: T, begin: readonly number[], end: readonly number[], step: readonly number[]): View {
+    const v = x.handle;
+    let offset = v.offset;
+    const shape: number[] = [];
+    const stride: number[] = [];
+    for (let a = 0; a < x.shape.length; a++) {
+      offset += begin[a] * v.stride[a];
+      shape.push(Math.ceil((end[a] - begin[a]) / step[a]));
+      stride.push(v.stride[a] * step[a]);
+    }
+    return view(v.data, shape, stride, offset);
+  }
+
+  pad(x: T, before: readonly number[], after: readonly number[], value: number): View {
+    const shape = x.shape.map((d, a) => d + before[a] + after[a]);
+    const out = this.fill(shape, x.dtype, value);
+    const offset = before.reduce((o, b, a) => o + b * out.stride[a], 0);
+    copyStrided(view(out.data, x.shape, out.stride, offset), x.handle);
+    return out;
+  }
+
+  concat(xs: readonly T[], axis: number): View {
+    const shape = [...xs[0].shape];
+    shape[axis] = xs.reduce((s, x) => s + x.shape[axis], 0);
+    const out = this.fill(shape, xs[0].dtype, 0);
+    let start = 0;
+    for (const x of xs) {
+      copyStrided(view(out.data, x.shape, out.stride, start * out.stride[axis]), x.handle);
+      start += x.shape[axis];
+    }
+    return out;
+  }
+
+  gather(x: T, indices: T, axis: number): View {
+    const X = this.contiguous(x);
+    const I = this.contiguous(indices);
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const size = x.shape[axis];
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+    const out = allocTyped(x.dtype, sizeOf(outShape));
+    let o = 0;
+    for (let p = 0; p < outer; p++) {
+      for (let j = 0; j < I.length; j++) {
+        const src = (p * size + I[j]) * inner;
+        for (let q = 0; q < inner; q++) out[o++] = X[src + q];
+      }
+    }
+    return view(out, outShape);
+  }
+
+  scatterAdd(updates: T, indices: T, axis: number, outShape: Shape): View {
+    const U = this.contiguous(updates);
+    const I = this.contiguous(indices);
+    const outer = sizeOf(outShape.slice(0, axis));
+    const size = outShape[axis];
+    const inner = sizeOf(outShape.slice(axis + 1));
+    const out = allocTyped(updates.dtype, sizeOf(outShape));
+    let u = 0;
+    for (let p = 0; p < outer; p++) {
+      for (let j = 0; j < I.length; j++) {
+        const dst = (p * size + I[j]) * inner;
+        for (let q = 0; q < inner; q++) out[dst + q] += U[u++];
+      }
+    }
+    return view(out, outShape);
+  }
+
+  cast(x: T, dtype: DType): View {
+    const d = this.contiguous(x);
+    const out = allocTyped(dtype, d.length);
+    if (dtype === 'bool') for (let i = 0; i < d.length; i++) out[i] = d[i] !== 0 ? 1 : 0;
+    else if (dtype === 'int32') for (let i = 0; i < d.length; i++) out[i] = Math.trunc(d[i]);
+    else out.set(d);
+    return view(out, x.shape);
+  }
+}

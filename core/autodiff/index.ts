@@ -1,0 +1,2 @@
+export { vjp, jvp, grad, valueAndGrad, jacobian, hessian } from './transforms.js';
+export { bind, isTracer, type Primitive, ReverseTracer, ForwardTracer } from './tracer.js';

@@ -1,0 +1,6 @@
+export * from './tensor/index.js';
+export * from './autodiff/index.js';
+export * as random from './random/index.js';
+export { PRNGKey } from './random/key.js';
+export * from './tree/index.js';
+export * as metrics from './metrics/index.js';

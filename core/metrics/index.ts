@@ -1,0 +1,2 @@
+export { erf, erfc, normalCdf } from './special.js';
+export { ksTest, kolmogorovSf, type KsResult } from './ks.js';

@@ -1,0 +1,125 @@
+/**
+ * Distributions from a key. Values are computed on the host in float64 from Threefry bits and
+ * rounded once to the requested dtype, then uploaded: every backend sees bit-identical noise.
+ * `*Host` variants return the Float64Array for host-side use (tests, data generation).
+ */
+import type { Shape } from '../tensor/shape.js';
+import { checkShape, sizeOf } from '../tensor/shape.js';
+import { type CreateOptions, fromArray, resolveBackend } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { FloatDType } from '../tensor/dtype.js';
+import { type PRNGKey, randomBits } from './key.js';
+
+const TWO_M53 = 2 ** -53;
+
+/** n uniforms in [0, 1) with 53 random bits each (one Threefry block per value). */
+export function uniformHost(k: PRNGKey, n: number): Float64Array {
+  const bits = randomBits(k, 2 * n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = ((bits[2 * i] >>> 5) * 2 ** 26 + (bits[2 * i + 1] >>> 6)) * TWO_M53;
+  return out;
+}
+
+/** n uniforms in [0, 1) on the float32 grid (24 bits each), so rounding can never produce 1. */
+export function uniform24Host(k: PRNGKey, n: number): Float64Array {
+  const bits = randomBits(k, n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (bits[i] >>> 8) * 2 ** -24;
+  return out;
+}
+
+/**
+ * n standard normals by the Box–Muller transform of pairs of 53-bit uniforms
+ * (u₁ ∈ (0, 1] so log u₁ is finite): z₀ = √(−2 log u₁) cos 2πu₂, z₁ = √(−2 log u₁) sin 2πu₂.
+ * Value i depends only on (key, i): a longer draw extends a shorter one.
+ */
+export function normalHost(k: PRNGKey, n: number): Float64Array {
+  const pairs = Math.ceil(n / 2);
+  const u = uniformHost(k, 2 * pairs);
+  const out = new Float64Array(n);
+  for (let p = 0; p < pairs; p++) {
+    const r = Math.sqrt(-2 * Math.log(1 - u[2 * p]));
+    const th = 2 * Math.PI * u[2 * p + 1];
+    out[2 * p] = r * Math.cos(th);
+    if (2 * p + 1 < n) out[2 * p + 1] = r * Math.sin(th);
+  }
+  return out;
+}
+
+/** n values ±1 with probability ½ each (one bit per value). */
+export function rademacherHost(k: PRNGKey, n: number): Float64Array {
+  const bits = randomBits(k, Math.ceil(n / 32));
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (bits[i >>> 5] >>> (i & 31)) & 1 ? 1 : -1;
+  return out;
+}
+
+export interface RandomOptions extends CreateOptions {
+  readonly dtype?: FloatDType;
+}
+
+function floatDtype(opts: RandomOptions): FloatDType {
+  const d = opts.dtype ?? resolveBackend(opts.backend).defaultFloat;
+  if (d !== 'float32' && d !== 'float64') throw new TypeError(`random: dtype must be float32 or float64, got ${String(d)}`);
+  return d;
+}
+
+function upload(values: Float64Array, shape: Shape, opts: RandomOptions, dtype: FloatDType): Tensor {
+  return fromArray(values, { backend: opts.backend, dtype, shape });
+}
+
+/** Uniform on [minval, maxval). */
+export function uniform(k: PRNGKey, shape: Shape, opts: RandomOptions & { minval?: number; maxval?: number } = {}): Tensor {
+  checkShape(shape);
+  const dtype = floatDtype(opts);
+  const lo = opts.minval ?? 0;
+  const hi = opts.maxval ?? 1;
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new RangeError(`uniform: need finite minval < maxval, got [${lo}, ${hi})`);
+  const n = sizeOf(shape);
+  const u = dtype === 'float64' ? uniformHost(k, n) : uniform24Host(k, n);
+  if (lo !== 0 || hi !== 1) for (let i = 0; i < n; i++) u[i] = lo + (hi - lo) * u[i];
+  return upload(u, shape, opts, dtype);
+}
+
+/** Standard normal N(0, 1) (times `scale`, plus `loc`). */
+export function normal(k: PRNGKey, shape: Shape, opts: RandomOptions & { loc?: number; scale?: number } = {}): Tensor {
+  checkShape(shape);
+  const dtype = floatDtype(opts);
+  const z = normalHost(k, sizeOf(shape));
+  const loc = opts.loc ?? 0;
+  const scale = opts.scale ?? 1;
+  if (loc !== 0 || scale !== 1) for (let i = 0; i < z.length; i++) z[i] = loc + scale * z[i];
+  return upload(z, shape, opts, dtype);
+}
+
+/** Rademacher ±1 (probes for Hutchinson estimators and sliced score matching). */
+export function rademacher(k: PRNGKey, shape: Shape, opts: RandomOptions = {}): Tensor {
+  checkShape(shape);
+  return upload(rademacherHost(k, sizeOf(shape)), shape, opts, floatDtype(opts));
+}
+
+/** Integers uniform on [lo, hi) as int32 (rejection-free for ranges below 2^21: 53-bit floor). */
+export function randint(k: PRNGKey, shape: Shape, lo: number, hi: number, opts: CreateOptions = {}): Tensor {
+  checkShape(shape);
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo < hi && hi - lo <= 2 ** 31)) {
+    throw new RangeError(`randint: need integers lo < hi with hi − lo ≤ 2^31, got [${lo}, ${hi})`);
+  }
+  const u = uniformHost(k, sizeOf(shape));
+  const out = new Int32Array(u.length);
+  for (let i = 0; i < u.length; i++) out[i] = lo + Math.floor(u[i] * (hi - lo));
+  return fromArray(out, { backend: opts.backend, dtype: 'int32', shape });
+}
+
+/** A uniformly random permutation of 0..n−1 (Fisher–Yates driven by the key), as numbers. */
+export function permutationHost(k: PRNGKey, n: number): Int32Array {
+  const u = uniformHost(k, n);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u[i] * (i + 1));
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}

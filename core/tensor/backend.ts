@@ -1,0 +1,81 @@
+/**
+ * The kernel set a backend implements (compare tfjs-core's kernel registry: the maths is written once
+ * in core/, a backend supplies only these primitives on its own handles).
+ *
+ * Core validates shapes and dtypes before calling a kernel, so kernels may assume valid input:
+ * binary kernels get operands of one dtype whose shapes broadcast to `outShape`, axes are normalised, etc.
+ * Every kernel returns a new handle; inputs are never modified (tensors are immutable values).
+ */
+import type { DType, FloatDType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/** What a kernel sees of a tensor: its backend handle, shape and dtype. */
+export interface TensorInfo<H = unknown> {
+  readonly handle: H;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'softplus'
+  | 'sin' | 'cos' | 'abs' | 'sign' | 'log1p' | 'expm1' | 'floor';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+export type LogicalOp = 'logicalAnd' | 'logicalOr';
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+export const UNARY_OPS: readonly UnaryOp[] = [
+  'neg', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos', 'abs', 'sign', 'log1p', 'expm1', 'floor',
+];
+export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
+export const COMPARE_OPS: readonly CompareOp[] = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
+
+export interface BackendMemory {
+  /** Live handles as the backend counts them (device buffers, textures, ...). */
+  readonly numHandles?: number;
+  readonly numBytes?: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Backend<H = any> {
+  /** Full spec, e.g. 'cpu:float64', 'gpujs:webgpu', 'tfjs:wasm'. */
+  readonly name: string;
+  /** Dtype of floats created without an explicit dtype. */
+  readonly defaultFloat: FloatDType;
+  /** Dtypes this backend stores. */
+  readonly dtypes: readonly DType[];
+
+  /** Host → device. `data` has the storage type of `dtype` and length = size; the backend may keep it. */
+  upload(data: TypedArray, shape: Shape, dtype: DType): H;
+  fill(shape: Shape, dtype: DType, value: number): H;
+  /** Device → host: a contiguous row-major copy. */
+  read(x: TensorInfo<H>): Promise<TypedArray>;
+  /** Synchronous readback where the backend can (CPU); absent on GPU backends. */
+  readSync?(x: TensorInfo<H>): TypedArray;
+  dispose(h: H): void;
+  memory?(): BackendMemory;
+
+  unary(op: UnaryOp, x: TensorInfo<H>): H;
+  binary(op: BinaryOp, a: TensorInfo<H>, b: TensorInfo<H>, outShape: Shape): H;
+  compare(op: CompareOp, a: TensorInfo<H>, b: TensorInfo<H>, outShape: Shape): H;
+  logical(op: LogicalOp, a: TensorInfo<H>, b: TensorInfo<H>, outShape: Shape): H;
+  logicalNot(x: TensorInfo<H>): H;
+  where(cond: TensorInfo<H>, a: TensorInfo<H>, b: TensorInfo<H>, outShape: Shape): H;
+  /** Reduce over `axes` (sorted, non-empty); the output drops those axes. */
+  reduce(op: ReduceOp, x: TensorInfo<H>, axes: readonly number[]): H;
+  /** a: [..., m, k], b: [..., k, n] (rank ≥ 2, batch dims broadcast) → [...batch, m, n]. */
+  matmul(a: TensorInfo<H>, b: TensorInfo<H>, outShape: Shape): H;
+  transpose(x: TensorInfo<H>, perm: readonly number[]): H;
+  reshape(x: TensorInfo<H>, shape: Shape): H;
+  broadcastTo(x: TensorInfo<H>, shape: Shape): H;
+  /** Strided slice: begin ≤ end, step ≥ 1 on every axis (normalised by core). */
+  slice(x: TensorInfo<H>, begin: readonly number[], end: readonly number[], step: readonly number[]): H;
+  /** Constant padding: `before[i]`/`after[i]` elements on axis i. */
+  pad(x: TensorInfo<H>, before: readonly number[], after: readonly number[], value: number): H;
+  concat(xs: readonly TensorInfo<H>[], axis: number): H;
+  /** out = x indexed along `axis` by int32 `indices` (any shape, values in range). */
+  gather(x: TensorInfo<H>, indices: TensorInfo<H>, axis: number): H;
+  /** Adjoint of gather: zeros of `outShape` with `updates` added at `indices` along `axis`. */
+  scatterAdd(updates: TensorInfo<H>, indices: TensorInfo<H>, axis: number, outShape: Shape): H;
+  cast(x: TensorInfo<H>, dtype: DType): H;
+}

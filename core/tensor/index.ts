@@ -1,0 +1,12 @@
+export * from './dtype.js';
+export * from './shape.js';
+export type * from './backend.js';
+export { UNARY_OPS, BINARY_OPS, COMPARE_OPS } from './backend.js';
+export * from './tensor.js';
+export * from './scope.js';
+export * from './registry.js';
+export * from './create.js';
+export * from './ops/elementwise.js';
+export * from './ops/reduce.js';
+export * from './ops/manipulate.js';
+export * from './ops/linalg.js';

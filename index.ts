@@ -1,0 +1,10 @@
+/**
+ * scorekit: score-based generative modelling numerics over swappable tensor backends.
+ * Importing this module registers the built-in backends ('cpu' now) and re-exports the core.
+ */
+import { registerBackend } from './core/tensor/registry.js';
+import { cpuBackendFactory } from './backends/cpu/index.js';
+
+registerBackend(cpuBackendFactory);
+
+export * from './core/index.js';

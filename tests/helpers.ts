@@ -1,0 +1,92 @@
+/**
+ * Shared test helpers: closeness checks, finite differences, and a fast-check runner that prints
+ * the seed, the shrink path and the command that replays a failure.
+ */
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import '../index.js';
+import { normalHost, uniformHost } from '../core/random/distributions.js';
+import { key } from '../core/random/key.js';
+import { fromArray } from '../core/tensor/create.js';
+import type { Tensor } from '../core/tensor/tensor.js';
+import type { Shape } from '../core/tensor/shape.js';
+import { sizeOf } from '../core/tensor/shape.js';
+
+/** Number of runs per property: SCOREKIT_FC_RUNS overrides the default given by the suite. */
+export function runs(defaultRuns: number): number {
+  const env = process.env.SCOREKIT_FC_RUNS;
+  return env ? Number(env) : defaultRuns;
+}
+
+/**
+ * Run a fast-check property; on failure throw an error with the counterexample, the seed and path,
+ * and the command that replays exactly that case.
+ */
+export function checkProperty<Ts>(name: string, prop: fc.IProperty<Ts>, numRuns: number): void {
+  const seedEnv = process.env.SCOREKIT_FC_SEED;
+  const pathEnv = process.env.SCOREKIT_FC_PATH;
+  const params: fc.Parameters<Ts> = { numRuns: runs(numRuns) };
+  if (seedEnv) params.seed = Number(seedEnv);
+  if (pathEnv) params.path = pathEnv;
+  const r = fc.check(prop, params);
+  if (r.failed) {
+    const cause = r.errorInstance instanceof Error ? r.errorInstance.message : String(r.errorInstance);
+    throw new Error(
+      `property '${name}' failed after ${r.numRuns} run(s), shrunk ${r.numShrinks} time(s)\n` +
+        `counterexample: ${fc.stringify(r.counterexample)}\n` +
+        `cause: ${cause}\n` +
+        `seed: ${r.seed}, path: ${r.counterexamplePath}\n` +
+        `replay: SCOREKIT_FC_SEED=${r.seed} SCOREKIT_FC_PATH='${r.counterexamplePath}' npm test`,
+    );
+  }
+}
+
+/** |a − b| ≤ atol + rtol·|b| elementwise, with the worst index in the message. */
+export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what = ''): void {
+  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const b = expected[i];
+    if (Number.isNaN(a) && Number.isNaN(b)) continue;
+    if (a === b) continue;
+    const excess = Math.abs(a - b) - (atol + rtol * Math.abs(b));
+    if (!(excess <= 0) && (worst < 0 || excess > worstExcess)) {
+      worst = i;
+      worstExcess = excess;
+    }
+  }
+  if (worst >= 0) {
+    assert.fail(`${what}: index ${worst}: ${actual[worst]} vs expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
+  }
+}
+
+export function assertClose(actual: number, expected: number, rtol: number, atol: number, what = ''): void {
+  assertAllClose([actual], [expected], rtol, atol, what);
+}
+
+/** Deterministic host values from a seed: uniform on [lo, hi) or standard normal. */
+export function hostUniform(seed: number, n: number, lo: number, hi: number): Float64Array {
+  const u = uniformHost(key(seed), n);
+  for (let i = 0; i < n; i++) u[i] = lo + (hi - lo) * u[i];
+  return u;
+}
+
+export function hostNormal(seed: number, n: number): Float64Array {
+  return normalHost(key(seed), n);
+}
+
+export function tensorUniform(seed: number, shape: Shape, lo: number, hi: number, backend?: string): Tensor {
+  return fromArray(hostUniform(seed, sizeOf(shape), lo, hi), { shape, backend: backend ?? 'cpu' });
+}
+
+export function tensorNormal(seed: number, shape: Shape, backend?: string): Tensor {
+  return fromArray(hostNormal(seed, sizeOf(shape)), { shape, backend: backend ?? 'cpu' });
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
