@@ -1,0 +1,59 @@
+/**
+ * Small dense linear algebra on the host in float64 (row-major number[][]), for time- and
+ * model-dependent coefficients (covariances of mixtures, kernels) that are computed once and then
+ * passed to a backend. Not for per-particle work.
+ */
+export type Matrix = number[][];
+
+/** Lower Cholesky factor L with A = L Lᵀ, or null if A is not (numerically) positive definite. */
+export function cholesky(A: readonly (readonly number[])[]): Matrix | null {
+  const n = A.length;
+  const L: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i][i] = Math.sqrt(s);
+      } else L[i][j] = s / L[j][j];
+    }
+  }
+  return L;
+}
+
+/** Inverse of a lower-triangular matrix. */
+export function invertLower(L: readonly (readonly number[])[]): Matrix {
+  const n = L.length;
+  const X: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let j = 0; j < n; j++) {
+    X[j][j] = 1 / L[j][j];
+    for (let i = j + 1; i < n; i++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= L[i][k] * X[k][j];
+      X[i][j] = s / L[i][i];
+    }
+  }
+  return X;
+}
+
+export function transposeM(A: readonly (readonly number[])[]): Matrix {
+  return A[0] === undefined ? [] : A[0].map((_, j) => A.map((row) => row[j]));
+}
+
+export function matmulM(A: readonly (readonly number[])[], B: readonly (readonly number[])[]): Matrix {
+  return A.map((row) => B[0].map((_, j) => row.reduce((s, a, k) => s + a * B[k][j], 0)));
+}
+
+/** log det A from its Cholesky factor: 2 Σ log L_ii. */
+export function logDetFromCholesky(L: readonly (readonly number[])[]): number {
+  return 2 * L.reduce((s, row, i) => s + Math.log(row[i]), 0);
+}
+
+export function identityM(n: number, scale = 1): Matrix {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? scale : 0)));
+}
+
+export function addM(A: readonly (readonly number[])[], B: readonly (readonly number[])[]): Matrix {
+  return A.map((row, i) => row.map((a, j) => a + B[i][j]));
+}

@@ -1,0 +1,78 @@
+/**
+ * Backend equivalence: every primitive on each backend under test agrees with the CPU float64
+ * reference on the same (dtype-rounded) inputs, within a tolerance derived from the dtype and the
+ * condition of the computation:  |y − y_ref| ≤ k·ε·(|y_ref| + (|J|·|x|)),
+ * where ε is the dtype's machine epsilon and |J|·|x| = Σ_j |∂y/∂x_j|·|x_j| (computed by the core
+ * autodiff in float64) bounds how rounding at the scale of the inputs propagates to the output.
+ * k is a small per-backend budget of ulps (the CPU backend rounds once per primitive).
+ */
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import * as sk from '../index.js';
+import { checkProperty } from '../tests/helpers.js';
+import { OP_CASES } from './cases.js';
+import { inputsFor } from './instantiate.js';
+
+interface BackendUnderTest {
+  readonly spec: string;
+  readonly dtype: sk.FloatDType;
+  readonly ulps: number;
+}
+
+const UNDER_TEST: readonly BackendUnderTest[] = [{ spec: 'cpu:float32', dtype: 'float32', ulps: 8 }];
+const RUNS = 20;
+const ref = sk.getBackendSync('cpu:float64');
+
+/** Σ_j |∂y_i/∂x_j|·|x_j| for every output element i, over all inputs. */
+function conditionScale(f: (xs: sk.Tensor[]) => sk.Tensor, xs: sk.Tensor[]): Float64Array {
+  const out = f(xs);
+  const acc = new Float64Array(out.size);
+  xs.forEach((x, k) => {
+    const J = sk.jacobian((xk: sk.Tensor) => f(xs.map((y, j) => (j === k ? xk : y))))(x).dataSync();
+    const ax = x.dataSync();
+    const n = x.size;
+    for (let i = 0; i < out.size; i++) for (let j = 0; j < n; j++) acc[i] += Math.abs(J[i * n + j]) * Math.abs(ax[j]);
+  });
+  return acc;
+}
+
+for (const b of UNDER_TEST) {
+  describe(`backend ${b.spec} agrees with cpu:float64`, () => {
+    let be: sk.Backend | undefined;
+    let why = '';
+    try {
+      be = sk.getBackendSync(b.spec);
+    } catch (e) {
+      why = (e as Error).message;
+    }
+    for (const c of OP_CASES) {
+      it(c.name, { skip: be ? false : `backend ${b.spec} unavailable: ${why}` }, () => {
+        const eps = sk.epsOf(b.dtype);
+        checkProperty(
+          `${b.spec} ${c.name}`,
+          fc.property(c.gen, (inst) =>
+            sk.tidy(() => {
+              const f = (xs: sk.Tensor[]): sk.Tensor => c.apply(xs, inst.params);
+              const xsRef = inputsFor(c, inst, ref, b.dtype === 'float32' ? 'float32' : 'float64').map((x) => sk.astype(x, 'float64'));
+              const xs = inputsFor(c, inst, be!, b.dtype);
+              const y = f(xs);
+              const yRef = f(xsRef);
+              if (y.dtype !== b.dtype) throw new Error(`result dtype ${y.dtype}, expected ${b.dtype}`);
+              if (y.shape.join() !== yRef.shape.join()) throw new Error(`shape [${y.shape}] vs reference [${yRef.shape}]`);
+              const got = y.dataSync();
+              const want = yRef.dataSync();
+              const cond = conditionScale(f, xsRef);
+              for (let i = 0; i < want.length; i++) {
+                const tol = b.ulps * eps * (Math.abs(want[i]) + cond[i]) + Number.MIN_VALUE;
+                if (!(Math.abs(got[i] - want[i]) <= tol)) {
+                  throw new Error(`element ${i}: ${got[i]} vs reference ${want[i]} (tolerance ${tol.toExponential(2)})`);
+                }
+              }
+            }),
+          ),
+          RUNS,
+        );
+      });
+    }
+  });
+}

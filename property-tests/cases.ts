@@ -1,0 +1,190 @@
+/**
+ * A catalogue of primitive applications on random shapes, shared by the property suites:
+ * each case generates input shapes (broadcast-compatible where the op broadcasts), a domain per
+ * input where the op is smooth, extra parameters (axes, permutations, indices), and applies the op.
+ */
+import fc from 'fast-check';
+import * as sk from '../index.js';
+
+export interface CaseInstance {
+  readonly shapes: number[][];
+  readonly params: Record<string, unknown>;
+  readonly seed: number;
+}
+
+export interface OpCase {
+  readonly name: string;
+  readonly gen: fc.Arbitrary<CaseInstance>;
+  /** [lo, hi] of the input values per operand. */
+  readonly domains: readonly [number, number][];
+  readonly apply: (xs: sk.Tensor[], params: Record<string, unknown>) => sk.Tensor;
+  /** Non-smooth somewhere in the domain (kinks, ties): finite differences need a margin. */
+  readonly kinked?: boolean;
+}
+
+const dim = fc.integer({ min: 1, max: 4 });
+export const shapeArb = (minRank = 0, maxRank = 3): fc.Arbitrary<number[]> => fc.array(dim, { minLength: minRank, maxLength: maxRank });
+const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 });
+
+/** An operand shape that broadcasts to `s`: drop some leading axes, set some axes to 1. */
+function broadcastableFrom(s: number[], drop: number, ones: boolean[]): number[] {
+  return s.slice(Math.min(drop, s.length)).map((d, i) => (ones[i] ? 1 : d));
+}
+
+const twoBroadcast = fc
+  .tuple(shapeArb(), fc.nat(3), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.boolean(), seedArb)
+  .map(([s, drop, ones, swap, seed]) => {
+    const other = broadcastableFrom(s, drop, ones);
+    return { shapes: swap ? [other, s] : [s, other], params: {}, seed };
+  });
+
+const oneShape = (minRank = 0): fc.Arbitrary<CaseInstance> => fc.tuple(shapeArb(minRank), seedArb).map(([s, seed]) => ({ shapes: [s], params: {}, seed }));
+
+/** A subset of the axes (possibly none → all) and keepdims. */
+const reduceGen = fc.tuple(shapeArb(1), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.boolean(), fc.boolean(), seedArb).map(
+  ([s, pick, keepdims, all, seed]) => {
+    const axes = s.map((_, i) => i).filter((i) => pick[i]);
+    return { shapes: [s], params: { axes: all || axes.length === 0 ? undefined : axes, keepdims }, seed };
+  },
+);
+
+const unary = (name: string, f: (x: sk.Tensor) => sk.Tensor, lo: number, hi: number, kinked = false): OpCase => ({
+  name, gen: oneShape(), domains: [[lo, hi]], apply: ([x]) => f(x), kinked,
+});
+const binary = (name: string, f: (a: sk.Tensor, b: sk.Tensor) => sk.Tensor, da: [number, number], db: [number, number], kinked = false): OpCase => ({
+  name, gen: twoBroadcast, domains: [da, db], apply: ([a, b]) => f(a, b), kinked,
+});
+
+const reduction = (name: string, f: (x: sk.Tensor, axes: sk.Axes, keep: boolean) => sk.Tensor, kinked = false): OpCase => ({
+  name, gen: reduceGen, domains: [[-2, 2]], kinked,
+  apply: ([x], p) => f(x, p.axes as number[] | undefined, p.keepdims as boolean),
+});
+
+export const OP_CASES: readonly OpCase[] = [
+  unary('neg', sk.neg, -3, 3),
+  unary('exp', sk.exp, -2, 2),
+  unary('log', sk.log, 0.5, 3),
+  unary('sqrt', sk.sqrt, 0.5, 3),
+  unary('tanh', sk.tanh, -3, 3),
+  unary('sigmoid', sk.sigmoid, -4, 4),
+  unary('softplus', sk.softplus, -4, 4),
+  unary('sin', sk.sin, -3, 3),
+  unary('cos', sk.cos, -3, 3),
+  unary('abs', sk.abs, -3, 3, true),
+  unary('log1p', sk.log1p, -0.5, 3),
+  unary('expm1', sk.expm1, -2, 2),
+  unary('silu', sk.silu, -4, 4),
+  unary('elu', sk.elu, -3, 3, true),
+  binary('add', sk.add, [-3, 3], [-3, 3]),
+  binary('sub', sk.sub, [-3, 3], [-3, 3]),
+  binary('mul', sk.mul, [-3, 3], [-3, 3]),
+  binary('div', sk.div, [-3, 3], [0.5, 3]),
+  binary('pow', sk.pow, [0.5, 2], [-2, 2]),
+  binary('maximum', sk.maximum, [-3, 3], [-3, 3], true),
+  binary('minimum', sk.minimum, [-3, 3], [-3, 3], true),
+  {
+    name: 'where',
+    gen: twoBroadcast,
+    domains: [[-3, 3], [-3, 3]],
+    apply: ([a, b]) => sk.where(sk.greater(sk.sin(sk.mul(sk.stopGradient(a), 7)), 0), a, b),
+  },
+  reduction('sum', sk.sum),
+  reduction('mean', sk.mean),
+  reduction('max', sk.max, true),
+  reduction('min', sk.min, true),
+  reduction('logsumexp', sk.logsumexp),
+  reduction('variance', (x, a, k) => sk.variance(x, a, k)),
+  {
+    name: 'reshape',
+    gen: oneShape(1),
+    domains: [[-2, 2]],
+    apply: ([x]) => sk.reshape(x, [...x.shape].reverse()),
+  },
+  {
+    name: 'transpose',
+    gen: fc.tuple(shapeArb(1), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }), seedArb).map(([s, r, seed]) => ({
+      shapes: [s],
+      params: { perm: s.map((_, i) => i).sort((a, b) => r[a] - r[b]) },
+      seed,
+    })),
+    domains: [[-2, 2]],
+    apply: ([x], p) => sk.transpose(x, p.perm as number[]),
+  },
+  {
+    name: 'broadcastTo',
+    gen: fc.tuple(shapeArb(), fc.nat(2), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), seedArb).map(([s, drop, ones, seed]) => ({
+      shapes: [broadcastableFrom(s, drop, ones)],
+      params: { shape: [2, ...s] },
+      seed,
+    })),
+    domains: [[-2, 2]],
+    apply: ([x], p) => sk.broadcastTo(x, p.shape as number[]),
+  },
+  {
+    name: 'slice',
+    gen: fc.tuple(shapeArb(1), fc.array(fc.tuple(fc.nat(3), fc.nat(3), fc.integer({ min: 1, max: 3 })), { minLength: 3, maxLength: 3 }), seedArb).map(
+      ([s, specs, seed]) => {
+        const begin = s.map((d, i) => specs[i][0] % d);
+        const end = s.map((d, i) => Math.min(d, begin[i] + 1 + (specs[i][1] % d)));
+        return { shapes: [s], params: { begin, end, step: s.map((_, i) => specs[i][2]) }, seed };
+      },
+    ),
+    domains: [[-2, 2]],
+    apply: ([x], p) => sk.slice(x, p as sk.SliceSpec),
+  },
+  {
+    name: 'pad',
+    gen: fc.tuple(shapeArb(1), fc.array(fc.nat(2), { minLength: 6, maxLength: 6 }), seedArb).map(([s, w, seed]) => ({
+      shapes: [s],
+      params: { before: s.map((_, i) => w[i]), after: s.map((_, i) => w[3 + i]) },
+      seed,
+    })),
+    domains: [[-2, 2]],
+    apply: ([x], p) => sk.pad(x, p.before as number[], p.after as number[], 0.5),
+  },
+  {
+    name: 'concat',
+    gen: fc.tuple(shapeArb(1), fc.nat(2), dim, seedArb).map(([s, a, extra, seed]) => {
+      const axis = a % s.length;
+      const t = [...s];
+      t[axis] = extra;
+      return { shapes: [s, t], params: { axis }, seed };
+    }),
+    domains: [[-2, 2], [-2, 2]],
+    apply: ([x, y], p) => sk.concat([x, y], p.axis as number),
+  },
+  {
+    name: 'gather',
+    gen: fc.tuple(shapeArb(1), fc.nat(2), fc.array(fc.nat(100), { minLength: 1, maxLength: 5 }), seedArb).map(([s, a, idx, seed]) => {
+      const axis = a % s.length;
+      return { shapes: [s], params: { axis, indices: idx.map((i) => i % s[axis]) }, seed };
+    }),
+    domains: [[-2, 2]],
+    apply: ([x], p) => sk.gather(x, sk.fromArray(p.indices as number[], { backend: x.backend, dtype: 'int32' }), p.axis as number),
+  },
+  {
+    name: 'scatterAdd',
+    gen: fc.tuple(shapeArb(1), fc.nat(2), fc.array(fc.nat(100), { minLength: 1, maxLength: 5 }), seedArb).map(([s, a, idx, seed]) => {
+      const axis = a % s.length;
+      const u = [...s.slice(0, axis), idx.length, ...s.slice(axis + 1)];
+      return { shapes: [u], params: { axis, indices: idx.map((i) => i % s[axis]), out: s }, seed };
+    }),
+    domains: [[-2, 2]],
+    apply: ([u], p) =>
+      sk.scatterAdd(u, sk.fromArray(p.indices as number[], { backend: u.backend, dtype: 'int32' }), p.axis as number, p.out as number[]),
+  },
+  {
+    name: 'matmul',
+    gen: fc.tuple(dim, dim, dim, shapeArb(0, 2), fc.nat(2), fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }), fc.nat(3), seedArb).map(
+      ([m, k, n, batch, drop, ones, vec, seed]) => {
+        const bb = broadcastableFrom(batch, drop, ones);
+        // vec: 1 → left operand a vector, 2 → right operand a vector
+        const a = vec === 1 ? [k] : [...batch, m, k];
+        const b = vec === 2 ? [k] : [...bb, k, n];
+        return { shapes: [a, b], params: {}, seed };
+      },
+    ),
+    domains: [[-2, 2], [-2, 2]],
+    apply: ([a, b]) => sk.matmul(a, b),
+  },
+];
