@@ -72,16 +72,17 @@ describe('Langevin dynamics', () => {
     for (let i = 0; i < d.length; i += 2) if (d[i] < 0) c++;
     return c / (d.length / 2);
   };
-  const n = 2000;
+  const n = 1000;
   const x0 = sk.random.uniform(sk.random.key(5), [n, 2], { minval: -8, maxval: 8 });
 
   it('plain Langevin keeps the initial mode split (wrong weights); annealed Langevin recovers 0.2/0.8', () => {
     const plain = sk.langevin((x) => sk.gmmScore(two, x), x0, sk.random.key(6), { stepSize: 0.01, steps: 300 });
+    // NCSN's step ratio ε/σ_L² = 0.2, 100 steps per level.
     const annealed = sk.annealedLangevin((x, s) => sk.gmmScore(sk.perturbGmm(two, s), x), x0, sk.random.key(6), {
-      sigmas: sk.geometricSigmas(10, 0.1, 10), stepSize: 0.01, stepsPerLevel: 30,
+      sigmas: sk.geometricSigmas(10, 0.1, 10), stepSize: 0.002, stepsPerLevel: 100,
     });
     assert.equal(plain.nfe, 300);
-    assert.equal(annealed.nfe, 300);
+    assert.equal(annealed.nfe, 1000);
     const se = Math.sqrt(0.2 * 0.8 / n);
     // Uniform start on [−8, 8]: half the particles start left and plain Langevin cannot cross.
     assert.ok(Math.abs(fracLeft(plain.x) - 0.5) < 5 * se, `plain: left fraction ${fracLeft(plain.x)}`);
