@@ -7,3 +7,4 @@ export * as metrics from './metrics/index.js';
 export * as linalg from './linalg/index.js';
 export * from './models/index.js';
 export * from './integrators/index.js';
+export * from './sde/index.js';

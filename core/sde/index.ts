@@ -1,0 +1,3 @@
+export type { Sde, SdeKind, ScoreFn, StateOptions } from './types.js';
+export { veSde, vpSde, subVpSde, type ScalarLinearSde, type VeConfig, type VpConfig } from './linear.js';
+export { cldSde, type CldSde, type CldConfig, type CldKernel, type CldInit } from './cld.js';
