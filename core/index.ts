@@ -8,3 +8,4 @@ export * as linalg from './linalg/index.js';
 export * from './models/index.js';
 export * from './integrators/index.js';
 export * from './sde/index.js';
+export * from './losses/index.js';

@@ -1,0 +1,5 @@
+export type { ScoreModel, ProbeKind } from './types.js';
+export * from './score-matching.js';
+export * from './dsm.js';
+export * from './cld.js';
+export * from './qcsgm.js';

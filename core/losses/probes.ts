@@ -1,0 +1,35 @@
+/**
+ * Shared pieces of the Hutchinson-type estimators: probes, per-sample JVPs and VJPs of the score in x.
+ * Samples of a batch are independent, so one JVP with per-sample directions V: [n, D] gives
+ * J_i v_i for every sample i (J_i = ∂s(x_i)/∂x_i) and one VJP gives J_iᵀ v_i.
+ */
+import { foldIn, type PRNGKey } from '../random/key.js';
+import { normal, rademacher } from '../random/distributions.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { FloatDType } from '../tensor/dtype.js';
+import { jvp, vjp } from '../autodiff/transforms.js';
+import type { ProbeKind, ScoreModel } from './types.js';
+
+export function probe(kind: ProbeKind, k: PRNGKey, like: Tensor): Tensor {
+  const opts = { backend: like.backend, dtype: like.dtype as FloatDType };
+  return kind === 'rademacher' ? rademacher(k, like.shape, opts) : normal(k, like.shape, opts);
+}
+
+/** Probes number j of a loss, keyed by its index. */
+export const probeKey = (k: PRNGKey, j: number): PRNGKey => foldIn(k, j);
+
+/** (s(x), J·v) per sample. */
+export function scoreJvp<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, v: Tensor): { s: Tensor; Jv: Tensor } {
+  const r = jvp((y: Tensor) => model(params, y, t), x, v);
+  return { s: r.out, Jv: r.tangent };
+}
+
+/** (s(x), Jᵀ·v) per sample. */
+export function scoreVjp<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, v: Tensor): { s: Tensor; JTv: Tensor } {
+  const r = vjp((y: Tensor) => model(params, y, t), x);
+  return { s: r.out, JTv: r.vjp(v) };
+}
+
+export function checkCount(n: number, name: string): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
+}

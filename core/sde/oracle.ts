@@ -1,0 +1,106 @@
+/**
+ * Exact-score oracles: data distributed as a Gaussian mixture Σ_k w_k N(μ_k, S_k) stays a Gaussian
+ * mixture under every linear SDE here, so the perturbed marginal p_t and its score are exact:
+ * - VE / VP / sub-VP: p_t = Σ_k w_k N(m(t)μ_k, m(t)²S_k + s(t)²I);
+ * - CLD with v₀ ~ N(0, γM I): in the joint space u = (x, v), p_t = Σ_k w_k N(Φ_t(μ_k, 0), Φ_t S0_k Φ_tᵀ + Σ_t),
+ *   Φ_t the kernel's mean map, S0_k = diag(S_k, γM I), Σ_t the kernel covariance from a point mass
+ *   (no numerical ε: this is the exact marginal). The oracle's CLD score is the velocity score ∇_v log p_t(u).
+ * This lets samplers be studied without learning error (no reference library offers it).
+ */
+import { addM, identityM, type Matrix } from '../linalg/dense.js';
+import { gmm, type Gmm, gmmLogDensity, gmmScore } from '../models/gmm.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { sliceAxis } from '../tensor/ops/manipulate.js';
+import type { CldSde } from './cld.js';
+import type { ScalarLinearSde } from './linear.js';
+import type { ScoreFn, Sde } from './types.js';
+
+function checkTime(sde: Sde, t: number): void {
+  if (!(t >= 0 && t <= sde.T)) throw new RangeError(`time ${t} is outside [0, ${sde.T}]`);
+}
+
+const scale = (A: readonly (readonly number[])[], c: number): Matrix => A.map((r) => r.map((v) => v * c));
+
+/** The perturbed marginal p_t of mixture data under a scalar linear SDE. */
+export function linearMarginal(sde: ScalarLinearSde, data: Gmm, t: number): Gmm {
+  checkTime(sde, t);
+  const m = sde.meanCoef(t);
+  const s2 = sde.std(t) ** 2;
+  return gmm({
+    weights: data.weights,
+    means: data.means.map((mu) => mu.map((v) => m * v)),
+    covs: data.covs.map((S) => addM(scale(S, m * m), identityM(data.dim, s2))),
+  });
+}
+
+/** The perturbed joint marginal p_t(x, v) of mixture data under CLD with v₀ ~ N(0, γM I). */
+export function cldMarginal(sde: CldSde, data: Gmm, t: number): Gmm {
+  checkTime(sde, t);
+  const d = data.dim;
+  // Kernel with the initial velocity marginalised (Σ0vv = γM), without ε: the joint covariance is
+  // Φ diag(S_k, 0) Φᵀ + Σ_t^{HSM}, since Φ diag(0, γM) Φᵀ + Σ_t^{point} = Σ_t^{HSM}.
+  const k = sde.kernelFrom(t, 0, sde.gamma * sde.M, false);
+  const block = (S: readonly (readonly number[])[]): Matrix => {
+    const C: Matrix = Array.from({ length: 2 * d }, () => new Array<number>(2 * d).fill(0));
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < d; b++) {
+        C[a][b] = k.mxx * k.mxx * S[a][b];
+        C[a][d + b] = k.mxx * k.mvx * S[a][b];
+        C[d + a][b] = k.mvx * k.mxx * S[a][b];
+        C[d + a][d + b] = k.mvx * k.mvx * S[a][b];
+      }
+      C[a][a] += k.Sxx;
+      C[a][d + a] += k.Sxv;
+      C[d + a][a] += k.Sxv;
+      C[d + a][d + a] += k.Svv;
+    }
+    return C;
+  };
+  return gmm({
+    weights: data.weights,
+    means: data.means.map((mu) => [...mu.map((v) => k.mxx * v), ...mu.map((v) => k.mvx * v)]),
+    covs: data.covs.map(block),
+  });
+}
+
+/** p_t for any SDE of the library (joint (x, v) for CLD). */
+export function marginal(sde: Sde, data: Gmm, t: number): Gmm {
+  return sde.kind === 'cld' ? cldMarginal(sde as CldSde, data, t) : linearMarginal(sde as ScalarLinearSde, data, t);
+}
+
+/** Memoise marginals by time (samplers ask for the same few times again and again). */
+function cachedMarginal(sde: Sde, data: Gmm): (t: number) => Gmm {
+  const cache = new Map<number, Gmm>();
+  return (t) => {
+    let g = cache.get(t);
+    if (!g) {
+      if (cache.size >= 4096) cache.clear();
+      g = marginal(sde, data, t);
+      cache.set(t, g);
+    }
+    return g;
+  };
+}
+
+/**
+ * The exact score of the perturbed data distribution: s(x, t) = ∇ log p_t(x) for VE/VP/sub-VP,
+ * and the velocity score ∇_v log p_t(u) for CLD (what its reverse SDE needs).
+ */
+export function exactScore(sde: Sde, data: Gmm): ScoreFn {
+  const at = cachedMarginal(sde, data);
+  if (sde.kind !== 'cld') return (x: Tensor, t: number) => gmmScore(at(t), x);
+  const d = data.dim;
+  return (u: Tensor, t: number) => sliceAxis(gmmScore(at(t), u), -1, d, d);
+}
+
+/** The full score ∇_u log p_t(u) (both x and v parts for CLD). */
+export function exactJointScore(sde: Sde, data: Gmm): ScoreFn {
+  const at = cachedMarginal(sde, data);
+  return (x: Tensor, t: number) => gmmScore(at(t), x);
+}
+
+/** Exact log p_t(x) per sample (joint in (x, v) for CLD). */
+export function exactLogDensity(sde: Sde, data: Gmm): (x: Tensor, t: number) => Tensor {
+  const at = cachedMarginal(sde, data);
+  return (x: Tensor, t: number) => gmmLogDensity(at(t), x);
+}
