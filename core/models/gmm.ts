@@ -85,6 +85,17 @@ export function validateGmm(spec: unknown): E.Either<string[], Gmm> {
   });
 }
 
+/** Parse a mixture from JSON text {"weights": [...], "means": [[...]], "covs": [[[...]]]}, reporting every problem. */
+export function parseGmmJson(text: string): E.Either<string[], Gmm> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return E.left([`malformed JSON: ${(e as Error).message}`]);
+  }
+  return validateGmm(value);
+}
+
 /** Validate or throw an Error listing every problem. */
 export function gmm(spec: GmmSpec | unknown): Gmm {
   const r = validateGmm(spec);
