@@ -17,7 +17,7 @@ import { isFloat } from '../tensor/dtype.js';
 export type Score = (x: Tensor) => Tensor;
 export type NoiseConditionalScore = (x: Tensor, sigma: number) => Tensor;
 
-export interface SampleResult {
+export interface LangevinResult {
   readonly x: Tensor;
   /** Score evaluations. */
   readonly nfe: number;
@@ -59,7 +59,7 @@ function run(
 /** Unadjusted Langevin dynamics for `steps` steps of size `stepSize`. */
 export function langevin(
   score: Score, x0: Tensor, k: PRNGKey, opts: { stepSize: number; steps: number; onProgress?: (p: Progress) => void },
-): SampleResult {
+): LangevinResult {
   checkPositive(opts.stepSize, 'stepSize');
   checkPositiveInt(opts.steps, 'steps');
   const x = run(x0, opts.steps, opts.onProgress, (x, i) => langevinStep(score, x, opts.stepSize, foldIn(k, i)));
@@ -79,7 +79,7 @@ export function geometricSigmas(sigmaMax: number, sigmaMin: number, levels: numb
 export function annealedLangevin(
   score: NoiseConditionalScore, x0: Tensor, k: PRNGKey,
   opts: { sigmas: readonly number[]; stepSize: number; stepsPerLevel: number; onProgress?: (p: Progress) => void },
-): SampleResult {
+): LangevinResult {
   const { sigmas, stepSize, stepsPerLevel } = opts;
   checkPositive(stepSize, 'stepSize');
   checkPositiveInt(stepsPerLevel, 'stepsPerLevel');

@@ -1,2 +1,3 @@
 export { erf, erfc, normalCdf } from './special.js';
 export { ksTest, kolmogorovSf, type KsResult } from './ks.js';
+export { mmd2, mmd2Host, medianDistance, type MmdOptions } from './mmd.js';

@@ -73,6 +73,8 @@ export interface CldSde extends Sde {
   B(t: number): number;
   /** Kernel with initial covariance diag(Σ0xx, Σ0vv) ⊗ I; `withEps: false` omits the numerical ε. */
   kernelFrom(t: number, S0xx: number, S0vv: number, withEps?: boolean): CldKernel;
+  /** The same kernel as a function of the β-integral b = ∫β over the interval (no ε; t reported as NaN). */
+  kernelOfIntegral(b: number, S0xx: number, S0vv: number): CldKernel;
   /** The HSM kernel (Σ0vv = γM, v₀ = 0) or the DSM kernel (Σ0 = 0, v₀ given). */
   kernel(t: number, init: CldInit): CldKernel;
   /** Split a state [.., 2d] into x and v [.., d]. */
@@ -105,11 +107,13 @@ export function cldSde(cfg: CldConfig = {}): CldSde {
   const G2 = Gamma * Gamma;
 
   function kernelFrom(t: number, S0xx: number, S0vv: number, withEps = true): CldKernel {
-    const b = B(t);
+    return kernelAt(B(t), t, S0xx, S0vv, withEps ? numEps : 0);
+  }
+
+  function kernelAt(b: number, t: number, S0xx: number, S0vv: number, eps: number): CldKernel {
     const y = (4 * b) / Gamma;
     const eh = Math.exp(-y / 2);
     const e = eh * eh;
-    const eps = withEps ? numEps : 0;
     const Sxx = e * (expRemainder(3, y) + S0xx * (1 + y + (y * y) / 4) + (y * y * S0vv) / G2) + eps;
     const Sxv = e * (-b * S0xx + (4 * b * S0vv) / G2 - (2 * b * b * (S0xx - 2)) / Gamma - (8 * b * b * S0vv) / (G2 * Gamma));
     const Svv = e * ((G2 / 4) * (Math.expm1(y) + y - (y * y) / 2) + S0vv * (1 - y / 2) ** 2 + b * b * S0xx) + eps;
@@ -146,6 +150,7 @@ export function cldSde(cfg: CldConfig = {}): CldSde {
     M, Gamma, gamma, numEps,
     config: { M, Gamma, beta0, beta1, gamma, numEps, T },
     beta, B, kernelFrom, split,
+    kernelOfIntegral: (b, S0xx, S0vv) => kernelAt(b, NaN, S0xx, S0vv, 0),
     kernel: (t, init) => (init === 'hsm' ? kernelFrom(t, 0, gamma * M) : kernelFrom(t, 0, 0)),
     stateDim: (d) => 2 * d,
     drift,

@@ -1,0 +1,186 @@
+/**
+ * Convergence-order tools for numerical-method research (after how diffrax and torchsde test solvers).
+ *
+ * Weak order without Monte Carlo: for Gaussian data the exact score is affine in the state, so one step
+ * of EM, Euler, Heun, RK4 or SSCS is an affine map plus Gaussian noise, x' = A x + b + Σ_j C_j z_j.
+ * A and C_j are read off exactly as Jacobians by the core autodiff (and the affinity is checked, not
+ * assumed); means and covariances then propagate exactly: m' = A m + b, P' = A P Aᵀ + Σ_j C_j C_jᵀ.
+ * The weak error against the exact final moments, over a sequence of step counts, gives the order as
+ * the least-squares slope of log error against log step size.
+ *
+ * Strong order: one Brownian path per sample shared by all step sizes (coarse increments are sums of
+ * the finest ones), the RMS over samples of the error at the final time against a known solution.
+ */
+import { foldIn, key, type PRNGKey } from '../random/key.js';
+import { normalHost } from '../random/distributions.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { fromArray, zeros } from '../tensor/create.js';
+import type { Backend } from '../tensor/backend.js';
+import { tidy } from '../tensor/scope.js';
+import { jacobian } from '../autodiff/transforms.js';
+import { reshape } from '../tensor/ops/manipulate.js';
+import { matmulM, transposeM, type Matrix } from '../linalg/dense.js';
+import type { Stepper } from './stepper.js';
+
+export interface Moments {
+  readonly mean: readonly number[];
+  readonly cov: readonly (readonly number[])[];
+}
+
+/** Least-squares slope of log(err) against log(h). */
+export function fitOrder(h: readonly number[], err: readonly number[]): number {
+  if (h.length !== err.length || h.length < 2) throw new RangeError('fitOrder: need at least two (h, error) pairs of equal count');
+  const xs = h.map(Math.log);
+  const ys = err.map((e, i) => {
+    if (!(e > 0)) throw new RangeError(`fitOrder: error ${e} at h = ${h[i]} is not positive (below rounding?)`);
+    return Math.log(e);
+  });
+  const mx = xs.reduce((a, b) => a + b) / xs.length;
+  const my = ys.reduce((a, b) => a + b) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - mx) * (ys[i] - my);
+    sxx += (x - mx) ** 2;
+  });
+  return sxy / sxx;
+}
+
+const toMatrix = (t: Tensor, D: number): Matrix => {
+  const d = t.dataSync();
+  return Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => d[i * D + j]));
+};
+
+/** The affine maps of one step at (t, tNext): x' = A x + b + Σ_j C_j z_j, checked at a random point. */
+export function affineStep(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string): { A: Matrix; b: number[]; C: Matrix[] } {
+  const opts = { backend, dtype: 'float64' as const };
+  const q = stepper.noiseDraws;
+  return tidy(() => {
+    const zeroX = zeros([1, D], opts);
+    const zeroZ = Array.from({ length: q }, () => zeros([1, D], opts));
+    const flat = (y: Tensor) => reshape(y, [D]);
+    const A = toMatrix(jacobian((x: Tensor) => flat(stepper.step(reshape(x, [1, D]), t, tNext, zeroZ)))(reshape(zeroX, [D])), D);
+    const C = zeroZ.map((_, j) =>
+      toMatrix(jacobian((z: Tensor) => flat(stepper.step(zeroX, t, tNext, zeroZ.map((w, i) => (i === j ? reshape(z, [1, D]) : w)))))(reshape(zeroZ[j], [D])), D));
+    const b = Array.from(stepper.step(zeroX, t, tNext, zeroZ).dataSync());
+    // Affinity check at a random point: a step with a norm-dependent step size (Langevin corrector) fails here.
+    const r = normalHost(foldIn(key(7), D), D * (q + 1));
+    const xr = Array.from(r.subarray(0, D));
+    const zr = Array.from({ length: q }, (_, j) => Array.from(r.subarray(D * (j + 1), D * (j + 2))));
+    const got = stepper.step(fromArray([xr], opts), t, tNext, zr.map((z) => fromArray([z], opts))).dataSync();
+    for (let i = 0; i < D; i++) {
+      let want = b[i];
+      for (let j = 0; j < D; j++) want += A[i][j] * xr[j];
+      C.forEach((Cj, k) => {
+        for (let j = 0; j < D; j++) want += Cj[i][j] * zr[k][j];
+      });
+      if (!(Math.abs(got[i] - want) <= 1e-9 * (1 + Math.abs(want)))) {
+        throw new Error(`${stepper.name}: the step is not affine in the state and noise (component ${i}: ${got[i]} vs ${want}); exact moment propagation does not apply, use a Monte-Carlo estimate`);
+      }
+    }
+    return { A, b, C };
+  });
+}
+
+/** Propagate exact means and covariances through a stepper along a grid. */
+export function propagateMoments(stepper: Stepper, grid: ArrayLike<number>, m0: Moments, backend?: Backend | string): Moments {
+  const D = m0.mean.length;
+  let m = [...m0.mean];
+  let P: Matrix = m0.cov.map((r) => [...r]);
+  for (let i = 0; i + 1 < grid.length; i++) {
+    const { A, b, C } = affineStep(stepper, D, grid[i], grid[i + 1], backend);
+    m = A.map((row, r) => row.reduce((s, a, j) => s + a * m[j], b[r]));
+    P = matmulM(matmulM(A, P), transposeM(A));
+    for (const Cj of C) {
+      const CC = matmulM(Cj, transposeM(Cj));
+      P = P.map((row, r) => row.map((v, c) => v + CC[r][c]));
+    }
+  }
+  return { mean: m, cov: P };
+}
+
+/** ‖m − m*‖₂ + ‖P − P*‖_F. */
+export function momentError(a: Moments, b: Moments): number {
+  const dm = Math.hypot(...a.mean.map((v, i) => v - b.mean[i]));
+  const dP = Math.sqrt(a.cov.reduce((s, row, i) => s + row.reduce((q, v, j) => q + (v - b.cov[i][j]) ** 2, 0), 0));
+  return dm + dP;
+}
+
+export interface WeakOrderOptions {
+  /** Build the stepper (it may depend on nothing but the grid). */
+  readonly stepper: Stepper;
+  /** Grid for a given step count (e.g. n ↦ timeGrid({ steps: n, eps })). */
+  readonly grid: (steps: number) => ArrayLike<number>;
+  readonly stepCounts: readonly number[];
+  readonly initial: Moments;
+  readonly exact: Moments;
+  readonly backend?: Backend | string;
+}
+
+export interface OrderResult {
+  readonly stepCounts: readonly number[];
+  readonly stepSizes: readonly number[];
+  readonly errors: readonly number[];
+  readonly order: number;
+}
+
+/** Weak order by exact moment propagation (affine steps only). */
+export function weakOrder(o: WeakOrderOptions): OrderResult {
+  const errors: number[] = [];
+  const stepSizes: number[] = [];
+  for (const n of o.stepCounts) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`weakOrder: step counts must be positive integers, got ${n}`);
+    const g = o.grid(n);
+    stepSizes.push(Math.abs(g[0] - g[g.length - 1]) / n);
+    errors.push(momentError(propagateMoments(o.stepper, g, o.initial, o.backend), o.exact));
+  }
+  return { stepCounts: o.stepCounts, stepSizes, errors, order: fitOrder(stepSizes, errors) };
+}
+
+export interface StrongOrderOptions {
+  /** One step given the Brownian increment ΔW (state-shaped) over [t, t + h]. */
+  readonly step: (x: Tensor, t: number, h: number, dW: Tensor) => Tensor;
+  /** The exact solution at time T given x₀ and the Brownian value W_T. */
+  readonly exact: (x0: Tensor, T: number, WT: Tensor) => Tensor;
+  readonly x0: Tensor;
+  readonly T: number;
+  /** Step counts; each must divide the largest. */
+  readonly stepCounts: readonly number[];
+  readonly key: PRNGKey;
+}
+
+/** Strong order: RMS error at T over the samples (rows of x0), one Brownian path per sample for all step sizes. */
+export function strongOrder(o: StrongOrderOptions): OrderResult {
+  const nMax = Math.max(...o.stepCounts);
+  for (const n of o.stepCounts) {
+    if (!Number.isInteger(n) || n < 1 || nMax % n !== 0) throw new RangeError(`strongOrder: step count ${n} must be a positive integer dividing ${nMax}`);
+  }
+  const size = o.x0.size;
+  const hFine = o.T / nMax;
+  // Fine increments ΔW ~ N(0, h_fine), one path per component.
+  const fine = normalHost(o.key, nMax * size).map((z) => z * Math.sqrt(hFine));
+  const WT = new Float64Array(size);
+  for (let i = 0; i < nMax; i++) for (let c = 0; c < size; c++) WT[c] += fine[i * size + c];
+  const mk = (a: Float64Array): Tensor => fromArray(a, { backend: o.x0.backend, dtype: o.x0.dtype, shape: o.x0.shape });
+  const exact = o.exact(o.x0, o.T, mk(WT)).dataSync();
+  const errors: number[] = [];
+  const stepSizes: number[] = [];
+  for (const n of o.stepCounts) {
+    const r = nMax / n;
+    const h = o.T / n;
+    let x = o.x0;
+    for (let i = 0; i < n; i++) {
+      const dW = new Float64Array(size);
+      for (let j = 0; j < r; j++) for (let c = 0; c < size; c++) dW[c] += fine[(i * r + j) * size + c];
+      const next = tidy(() => o.step(x, i * h, h, mk(dW)));
+      if (x !== o.x0) x.dispose();
+      x = next;
+    }
+    const got = x.dataSync();
+    let se = 0;
+    for (let c = 0; c < size; c++) se += (got[c] - exact[c]) ** 2;
+    errors.push(Math.sqrt(se / size));
+    stepSizes.push(h);
+  }
+  return { stepCounts: o.stepCounts, stepSizes, errors, order: fitOrder(stepSizes, errors) };
+}

@@ -1,0 +1,22 @@
+/**
+ * Final denoising at the sampling end time ε:
+ * - 'tweedie' (VE/VP/sub-VP): E[x₀ | x_ε] = (x + s(ε)²∇log p_ε(x))/m(ε) (Tweedie's formula for
+ *   x_ε = m x₀ + s z), one score evaluation;
+ * - 'mean-step' (any SDE, CLD-SGM's and score_sde's choice): one noise-free reverse-SDE Euler step of
+ *   size ε from ε to 0, x − ε·[f − GGᵀs](x, ε).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { add, div, mul, sub } from '../tensor/ops/elementwise.js';
+import type { ScoreFn, Sde } from '../sde/types.js';
+import type { ScalarLinearSde } from '../sde/linear.js';
+
+export type DenoiseKind = 'tweedie' | 'mean-step';
+
+export function denoise(sde: Sde, score: ScoreFn, x: Tensor, eps: number, kind: DenoiseKind): Tensor {
+  if (!(eps > 0 && eps < sde.T)) throw new RangeError(`denoise: eps must lie in (0, T = ${sde.T}), got ${eps}`);
+  if (kind === 'mean-step') return sub(x, mul(sde.reverseDrift(x, eps, score, false), eps));
+  if (kind !== 'tweedie') throw new RangeError(`unknown denoising '${String(kind)}' (tweedie, mean-step)`);
+  if (sde.kind === 'cld') throw new RangeError("Tweedie denoising needs the full score; CLD models give the velocity score: use 'mean-step'");
+  const lin = sde as ScalarLinearSde;
+  return div(add(x, mul(score(x, eps), lin.std(eps) ** 2)), lin.meanCoef(eps));
+}

@@ -1,0 +1,97 @@
+/**
+ * Adaptive Dormand–Prince 5(4) (Dormand & Prince 1980; the RK45 of scipy that score_sde and CLD-SGM
+ * use for the probability-flow ODE, rtol = atol = 1e-5), with FSAL and the standard step-size
+ * controller h ← h·min(5, max(0.2, 0.9·err^{−1/5})); err is the RMS of the embedded error scaled by
+ * atol + rtol·max(|x|, |x_new|). The error norm is read back each step (asynchronously), which is
+ * what makes the method adaptive.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { abs, add, div, maximum, mul, sqrt, square } from '../tensor/ops/elementwise.js';
+import { mean } from '../tensor/ops/reduce.js';
+import { keep, tidy } from '../tensor/scope.js';
+
+const C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1];
+const A: number[][] = [
+  [],
+  [1 / 5],
+  [3 / 40, 9 / 40],
+  [44 / 45, -56 / 15, 32 / 9],
+  [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729],
+  [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
+  [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84],
+];
+/** 5th-order weights minus the embedded 4th-order ones. */
+const E = [71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40];
+
+export interface AdaptiveOptions {
+  readonly rtol?: number;
+  readonly atol?: number;
+  /** Initial step size magnitude (default |t1 − t0|/100). */
+  readonly h0?: number;
+  readonly maxSteps?: number;
+}
+
+export interface AdaptiveResult {
+  readonly x: Tensor;
+  readonly nfe: number;
+  readonly accepted: number;
+  readonly rejected: number;
+}
+
+export async function dopri5(f: (x: Tensor, t: number) => Tensor, x0: Tensor, t0: number, t1: number, o: AdaptiveOptions = {}): Promise<AdaptiveResult> {
+  const rtol = o.rtol ?? 1e-5;
+  const atol = o.atol ?? 1e-5;
+  const maxSteps = o.maxSteps ?? 100000;
+  if (!(rtol > 0 && atol > 0)) throw new RangeError(`dopri5: rtol and atol must be > 0, got ${rtol}, ${atol}`);
+  if (!(t0 !== t1 && Number.isFinite(t0) && Number.isFinite(t1))) throw new RangeError(`dopri5: need finite t0 ≠ t1, got ${t0}, ${t1}`);
+  const dir = Math.sign(t1 - t0);
+  let h = dir * Math.min(Math.abs(o.h0 ?? Math.abs(t1 - t0) / 100), Math.abs(t1 - t0));
+  let t = t0;
+  let x = x0;
+  let k1 = keep(f(x, t));
+  let nfe = 1;
+  let accepted = 0;
+  let rejected = 0;
+  while (dir * (t1 - t) > 1e-15 * Math.max(1, Math.abs(t1))) {
+    if (accepted + rejected >= maxSteps) throw new Error(`dopri5: more than ${maxSteps} steps between ${t0} and ${t1}; loosen rtol/atol`);
+    if (dir * (t + h - t1) > 0) h = t1 - t;
+    const hh = h;
+    const { xNew, kLast, errT } = tidy(() => {
+      const ks: Tensor[] = [k1];
+      for (let s = 1; s < 7; s++) {
+        let y = x;
+        for (let j = 0; j < s; j++) if (A[s][j] !== 0) y = add(y, mul(ks[j], hh * A[s][j]));
+        ks.push(f(y, t + C[s] * hh));
+        if (s === 6) return { xNew: y, kLast: ks[6], errT: errNorm(ks, x, y, hh) };
+      }
+      throw new Error('unreachable');
+    });
+    nfe += 6;
+    const err = await errT.item();
+    errT.dispose();
+    if (err <= 1) {
+      t += hh;
+      if (x !== x0) x.dispose();
+      k1.dispose();
+      x = xNew;
+      k1 = kLast;
+      accepted++;
+    } else {
+      xNew.dispose();
+      kLast.dispose();
+      rejected++;
+    }
+    // NaN/Inf error: shrink hard; otherwise the standard controller.
+    h *= Number.isFinite(err) ? (err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * err ** -0.2))) : 0.2;
+  }
+  k1.dispose();
+  return { x, nfe, accepted, rejected };
+
+  /** RMS of the embedded error estimate, scaled by atol + rtol·max(|x|, |x_new|): a scalar tensor. */
+  function errNorm(ks: Tensor[], xOld: Tensor, xNew: Tensor, hh: number): Tensor {
+    let e: Tensor = mul(ks[0], hh * E[0]);
+    for (let j = 1; j < 7; j++) if (E[j] !== 0) e = add(e, mul(ks[j], hh * E[j]));
+    const scale = add(mul(maximum(abs(xOld), abs(xNew)), rtol), atol);
+    return sqrt(mean(square(div(e, scale))));
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * SSCS, the symmetric splitting CLD sampler (Dockhorn, Vahdat & Kreis 2022, section 3.3 and
+ * appendix D). The reverse-time CLD SDE splits into
+ *   A: dx̄ = −M⁻¹βv̄ dt', dv̄ = (βx̄ − ΓM⁻¹βv̄) dt' + √(2Γβ) dW  (linear: solved exactly, Gaussian)
+ *   S: dv̄ = 2Γβ(s(ū, t) + M⁻¹v̄) dt'                           (the score part: one Euler step)
+ * and one step is the Strang splitting A(h/2) ∘ S(h) ∘ A(h/2).
+ * The A flow over an interval with β-integral b equals the forward CLD kernel from a point mass,
+ * conjugated by v ↦ −v: x' = mxx·x − mxv·v + L11 z_x, v' = −mvx·x + mvv·v − L21 z_x + L22 z_v
+ * (the kernel from cld.ts, whose Σxx is summed as a series at small b, so tiny half-steps stay exact).
+ * variant 'strang' (default): A over [t, t − h/2], S with the score at the midpoint, A over [t − h/2, t − h]
+ * (symmetric: the deterministic skeleton is time-reversible). 'official': as CLD-SGM's code, both A
+ * half-steps over the first half interval and the score at the step start (the same for constant β up
+ * to the score's time argument).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { add, mul, sub } from '../tensor/ops/elementwise.js';
+import { concat } from '../tensor/ops/manipulate.js';
+import type { CldSde } from '../sde/cld.js';
+import type { ScoreFn, Sde } from '../sde/types.js';
+import type { Stepper } from './stepper.js';
+
+/** The exact A flow over β-integral b ≥ 0 with noise z (state-shaped standard normals). */
+export function sscsLinearFlow(sde: CldSde, u: Tensor, b: number, z: Tensor | null): Tensor {
+  const k = sde.kernelOfIntegral(b, 0, 0);
+  const { x, v } = sde.split(u);
+  let xn = sub(mul(x, k.mxx), mul(v, k.mxv));
+  let vn = add(mul(x, -k.mvx), mul(v, k.mvv));
+  if (z) {
+    const { x: zx, v: zv } = sde.split(z);
+    xn = add(xn, mul(zx, k.L11));
+    vn = add(vn, sub(mul(zv, k.L22), mul(zx, k.L21)));
+  }
+  return concat([xn, vn], -1);
+}
+
+/** The score part S over a reverse-time step h at forward time t. */
+export function sscsScoreStep(sde: CldSde, score: ScoreFn, u: Tensor, t: number, h: number): Tensor {
+  const { x, v } = sde.split(u);
+  const c = 2 * sde.Gamma * sde.beta(t) * h;
+  return concat([x, add(v, mul(add(score(u, t), mul(v, 1 / sde.M)), c))], -1);
+}
+
+export function sscs(sde: Sde, score: ScoreFn, opts: { variant?: 'strang' | 'official' } = {}): Stepper {
+  if (sde.kind !== 'cld') throw new RangeError(`SSCS is a sampler for CLD only, not for the ${sde.kind.toUpperCase()} SDE (use euler-maruyama, pc or an ODE solver)`);
+  const cld = sde as CldSde;
+  const variant = opts.variant ?? 'strang';
+  if (variant !== 'strang' && variant !== 'official') throw new RangeError(`SSCS: unknown variant '${String(variant)}' (strang, official)`);
+  return {
+    name: `sscs${variant === 'official' ? '-official' : ''}`,
+    noiseDraws: 2,
+    nfePerStep: 1,
+    step(u, t, tNext, [z1, z2]) {
+      const h = t - tNext;
+      const mid = t - h / 2;
+      const b1 = cld.B(t) - cld.B(mid);
+      const b2 = variant === 'official' ? b1 : cld.B(mid) - cld.B(tNext);
+      const a = sscsLinearFlow(cld, u, b1, z1);
+      const s = sscsScoreStep(cld, score, a, variant === 'official' ? t : mid, h);
+      return sscsLinearFlow(cld, s, b2, z2);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Integrators as steppers with explicit noise (diffrax-style separation of solver and Brownian
+ * motion): a step maps the state at time t to the state at tNext given standard-normal draws, so
+ * - the driver keys the noise of step i by foldIn(key, i) (never by float time);
+ * - the convergence tools can differentiate a step with respect to its noise and get its affine maps
+ *   exactly (core/integrators/convergence.ts).
+ * Reverse-time samplers run along decreasing forward times (tNext < t).
+ */
+import { foldIn, type PRNGKey } from '../random/key.js';
+import { normal } from '../random/distributions.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { FloatDType } from '../tensor/dtype.js';
+import { tidy, keep } from '../tensor/scope.js';
+import { isFloat } from '../tensor/dtype.js';
+
+export interface Stepper {
+  readonly name: string;
+  /** Standard-normal draws of the state's shape consumed by one step (0 for ODE solvers). */
+  readonly noiseDraws: number;
+  /** Score evaluations per step. */
+  readonly nfePerStep: number;
+  step(x: Tensor, t: number, tNext: number, noise: readonly Tensor[]): Tensor;
+}
+
+export interface Progress {
+  readonly step: number;
+  readonly total: number;
+}
+
+export interface IntegrateOptions {
+  /** Keep the state after every step (memory grows with the steps); default false. */
+  readonly trajectory?: boolean;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface IntegrateResult {
+  readonly x: Tensor;
+  readonly nfe: number;
+  /** States at grid[0..], when requested (grid[0] is the initial state). */
+  readonly trajectory?: readonly Tensor[];
+}
+
+/** Noise for step i: `draws` standard normals of `like`'s shape, from foldIn(key, i). */
+export function stepNoise(k: PRNGKey, i: number, draws: number, like: Tensor): Tensor[] {
+  const opts = { backend: like.backend, dtype: like.dtype as FloatDType };
+  if (draws === 1) return [normal(foldIn(k, i), like.shape, opts)];
+  const ki = foldIn(k, i);
+  return Array.from({ length: draws }, (_, j) => normal(foldIn(ki, j), like.shape, opts));
+}
+
+export function checkGrid(grid: ArrayLike<number>): void {
+  if (grid.length < 2) throw new RangeError(`a time grid needs at least 2 points, got ${grid.length}`);
+  for (let i = 0; i < grid.length; i++) {
+    if (!Number.isFinite(grid[i])) throw new RangeError(`time grid entry ${i} is ${grid[i]}`);
+    if (i > 0 && grid[i] === grid[i - 1]) throw new RangeError(`time grid entries ${i - 1} and ${i} are equal (${grid[i]})`);
+  }
+}
+
+/** Run a stepper along a time grid; intermediates are released every step. */
+export function integrate(stepper: Stepper, x0: Tensor, grid: ArrayLike<number>, k: PRNGKey, opts: IntegrateOptions = {}): IntegrateResult {
+  checkGrid(grid);
+  if (!isFloat(x0.dtype)) throw new TypeError(`integrate: the state must be floating point, got ${x0.dtype}`);
+  const steps = grid.length - 1;
+  const traj: Tensor[] | undefined = opts.trajectory ? [x0] : undefined;
+  let x = x0;
+  for (let i = 0; i < steps; i++) {
+    const next = tidy(() => stepper.step(x, grid[i], grid[i + 1], stepNoise(k, i, stepper.noiseDraws, x)));
+    if (traj) traj.push(keep(next));
+    else if (x !== x0) x.dispose();
+    x = next;
+    opts.onProgress?.({ step: i + 1, total: steps });
+  }
+  return { x, nfe: steps * stepper.nfePerStep, trajectory: traj };
+}
