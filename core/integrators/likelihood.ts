@@ -29,6 +29,8 @@ export interface LikelihoodOptions extends AdaptiveOptions {
   readonly key?: PRNGKey;
   /** Added to bits/dim (7 for 8-bit data scaled to [−1, 1], score_sde's offset). */
   readonly bitsOffset?: number;
+  /** Terminal log-density at T (default: the SDE's prior, which is only approximately p_T). */
+  readonly terminalLogp?: (xT: Tensor) => Tensor;
 }
 
 export interface LikelihoodResult {
@@ -78,7 +80,7 @@ export async function logLikelihood(sde: Sde, score: ScoreFn, x: Tensor, o: Like
   const r = await dopri5(aug, s0, eps, sde.T, o);
   const xT = sliceAxis(r.x, -1, 0, D);
   const delta = reshape(sliceAxis(r.x, -1, D, 1), [n]);
-  const logp = add(sde.priorLogp(xT), delta);
+  const logp = add((o.terminalLogp ?? ((y: Tensor) => sde.priorLogp(y)))(xT), delta);
   const bpd = add(div(logp, -D * Math.LN2), o.bitsOffset ?? 0);
   // each F evaluation costs one score evaluation per direction of the divergence
   return { logp, bpd, nfe: r.nfe * (v ? 1 : D) };
