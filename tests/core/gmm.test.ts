@@ -103,3 +103,23 @@ describe('Langevin dynamics', () => {
     assert.throws(() => sk.annealedLangevin((x) => x, x0, sk.random.key(0), { sigmas: [1, 2], stepSize: 0.1, stepsPerLevel: 1 }), /sigmas must decrease/);
   });
 });
+
+describe('MALA', () => {
+  it('removes the step-size bias of unadjusted Langevin on N(0, σ²)', () => {
+    const sigma2 = 0.5;
+    const eps = 0.6; // ULA's stationary variance: σ²/(1 − ε/(4σ²)) = 0.714 instead of 0.5
+    const energy = (x: sk.Tensor): sk.Tensor => sk.mul(sk.sum(sk.square(x), -1), 0.5 / sigma2);
+    const n = 4000;
+    const x0 = sk.random.normal(sk.random.key(1), [n, 1], { scale: Math.sqrt(sigma2) });
+    const m = sk.mala(energy, x0, sk.random.key(2), { stepSize: eps, steps: 200 });
+    const u = sk.langevin((x) => sk.mul(x, -1 / sigma2), x0, sk.random.key(2), { stepSize: eps, steps: 200 });
+    const vm = sk.mean(sk.square(m.x)).itemSync();
+    const vu = sk.mean(sk.square(u.x)).itemSync();
+    const ula = sigma2 / (1 - eps / (4 * sigma2));
+    const se = sigma2 * Math.sqrt(2 / n) * 3; // autocorrelated chains: a generous standard error
+    assert.ok(Math.abs(vm - sigma2) < 5 * se, `MALA variance ${vm} vs ${sigma2}`);
+    assert.ok(Math.abs(vu - ula) < 5 * se * (ula / sigma2), `ULA variance ${vu} vs its biased ${ula}`);
+    assert.ok(m.acceptance > 0.3 && m.acceptance < 1, `acceptance ${m.acceptance}`);
+    assert.equal(m.nfe, 400);
+  });
+});
