@@ -8,3 +8,4 @@ import { cpuBackendFactory } from './backends/cpu/index.js';
 registerBackend(cpuBackendFactory);
 
 export * from './core/index.js';
+export { saveCheckpoint, loadCheckpoint, writeFileAtomic } from './io/checkpoint.js';

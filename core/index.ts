@@ -9,3 +9,6 @@ export * from './models/index.js';
 export * from './integrators/index.js';
 export * from './sde/index.js';
 export * from './losses/index.js';
+export * from './train/index.js';
+export * from './data/index.js';
+export * from './checkpoint/index.js';

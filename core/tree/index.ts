@@ -60,3 +60,17 @@ export function mapTree<T>(f: (...xs: Tensor[]) => Tensor, tree: T, ...rest: T[]
 export function treeLeaves(tree: unknown): Tensor[] {
   return treeFlatten(tree)[0];
 }
+
+/** Tensor leaves with dotted paths ("layers.0.W"), in flattening order. */
+export function namedLeaves(tree: unknown, prefix = ''): [string, Tensor][] {
+  const out: [string, Tensor][] = [];
+  const visit = (x: unknown, path: string): void => {
+    if (x instanceof Tensor) out.push([path, x]);
+    else if (Array.isArray(x)) x.forEach((v, i) => visit(v, path ? `${path}.${i}` : String(i)));
+    else if (x !== null && typeof x === 'object' && (x as object).constructor === Object) {
+      for (const k of Object.keys(x).sort()) visit((x as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    }
+  };
+  visit(tree, prefix);
+  return out;
+}
