@@ -9,3 +9,4 @@ registerBackend(cpuBackendFactory);
 
 export * from './core/index.js';
 export { saveCheckpoint, loadCheckpoint, writeFileAtomic } from './io/checkpoint.js';
+export { loadMnist, type MnistData, type MnistOptions } from './io/mnist.js';
