@@ -53,6 +53,24 @@ describe('checkpoints', () => {
     assert.throws(() => sk.restoreTree(net.init, extra, 'params'), /tensors the model does not: params.bonus/);
     await assert.rejects(sk.loadCheckpoint('/nonexistent/x.ckpt'), /cannot read checkpoint \/nonexistent\/x.ckpt: ENOENT/);
   });
+  it('a training state (params, Adam moments, EMA, step) survives save and load; resuming continues identically', async () => {
+    const dir = await fs.mkdtemp(join(tmpdir(), 'sk-'));
+    const path = join(dir, 'state.ckpt');
+    const loss: sk.LossFn<sk.MlpParams> = (p, b, k) => sk.sdeDsmLoss(sk.vpSde(), net.apply, p, b, k);
+    const cfg = { optimizer: { lr: 1e-2 }, emaDecay: 0.9 };
+    const batch = (_i: number, k: sk.PRNGKey): sk.Tensor => sk.random.normal(k, [32, 2]);
+    const a = await sk.train(sk.trainInit(net.init, cfg), sk.random.key(3), { ...cfg, loss, batch, steps: 5 });
+    await sk.saveTrainState(path, a.state, { note: 'test' });
+    const { state, meta } = await sk.loadTrainState(path, net.init);
+    assert.equal(meta.note, 'test');
+    assert.equal(state.step, 5);
+    assert.equal(state.opt.step, 5);
+    const next = (s: sk.TrainState<sk.MlpParams>) => sk.trainStep(loss, cfg, s, batch(0, sk.random.key(9)), sk.random.key(10)).state;
+    assert.deepEqual([...next(state).params.layers[0].W.dataSync()], [...next(a.state).params.layers[0].W.dataSync()]);
+    assert.deepEqual([...state.ema!.layers[2].b.dataSync()], [...a.state.ema!.layers[2].b.dataSync()]);
+    await sk.saveCheckpoint(path, await contents());
+    await assert.rejects(sk.loadTrainState(path, net.init), /not a training-state checkpoint/);
+  });
   it('an interrupted write leaves the old file intact (atomic rename)', async () => {
     const dir = await fs.mkdtemp(join(tmpdir(), 'sk-'));
     const path = join(dir, 'a.ckpt');
