@@ -3,3 +3,4 @@ export * from './score-matching.js';
 export * from './dsm.js';
 export * from './cld.js';
 export * from './qcsgm.js';
+export * from './sde-sm.js';

@@ -38,6 +38,11 @@ export interface ImplicitOptions {
 
 /** Hyvärinen's implicit score matching E[tr(∇ₓs) + ½‖s‖²]. */
 export function implicitScoreMatching<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, k: PRNGKey, opts: ImplicitOptions = {}): Tensor {
+  return mean(implicitScoreMatchingPerSample(model, params, x, t, k, opts));
+}
+
+/** Per-sample implicit score matching terms tr(∇ₓs) + ½‖s‖²: [n]. */
+export function implicitScoreMatchingPerSample<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, k: PRNGKey, opts: ImplicitOptions = {}): Tensor {
   checkBatch(x, t, 'implicitScoreMatching');
   const D = x.shape[1];
   const mode = opts.trace ?? (D <= 16 ? 'exact' : 'hutchinson');
@@ -65,7 +70,7 @@ export function implicitScoreMatching<P>(model: ScoreModel<P>, params: P, x: Ten
     }
     trace = div(trace!, P);
   }
-  return mean(add(trace!, mul(sum(square(s!), -1), 0.5)));
+  return add(trace!, mul(sum(square(s!), -1), 0.5));
 }
 
 export interface SlicedOptions {
@@ -78,6 +83,11 @@ export interface SlicedOptions {
 
 /** Sliced score matching (SSM) and its variance-reduced form (SSM-VR). */
 export function slicedScoreMatching<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, k: PRNGKey, opts: SlicedOptions = {}): Tensor {
+  return mean(slicedScoreMatchingPerSample(model, params, x, t, k, opts));
+}
+
+/** Per-sample SSM / SSM-VR terms: [n]. */
+export function slicedScoreMatchingPerSample<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, k: PRNGKey, opts: SlicedOptions = {}): Tensor {
   checkBatch(x, t, 'slicedScoreMatching');
   const P = opts.probes ?? 1;
   checkCount(P, 'probes');
@@ -93,7 +103,6 @@ export function slicedScoreMatching<P>(model: ScoreModel<P>, params: P, x: Tenso
     if (!vr) term = add(term, mul(square(sum(mul(v, r.s), -1)), 0.5));
     acc = acc ? add(acc, term) : term;
   }
-  let perSample = div(acc!, P);
-  if (vr) perSample = add(perSample, mul(sum(square(s!), -1), 0.5));
-  return mean(perSample);
+  const perSample = div(acc!, P);
+  return vr ? add(perSample, mul(sum(square(s!), -1), 0.5)) : perSample;
 }

@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { PRNGKey } from '../random/key.js';
 import { normal } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { mul, sub, square } from '../tensor/ops/elementwise.js';
+import { add, exp, expm1, mul, neg, sqrt, sub, square } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
 import type { ScoreFn, Sde, StateOptions } from './types.js';
 
@@ -27,6 +27,8 @@ export interface ScalarLinearSde extends Sde {
   /** x_t | x_0 ~ N(meanCoef(t)·x_0, std(t)² I). */
   meanCoef(t: number): number;
   std(t: number): number;
+  /** s(t) for a tensor of per-sample times, on the device (for noise-conditional output scaling). */
+  stdOf(t: Tensor): Tensor;
   /** Prior std: p_T = N(0, priorStd² I). */
   readonly priorStd: number;
   /**
@@ -98,6 +100,7 @@ export function veSde(cfg: VeConfig = {}): ScalarLinearSde {
     g,
     meanCoef: () => 1,
     std: sigma,
+    stdOf: (t: Tensor) => mul(exp(mul(t, logRatio / T)), sigmaMin),
     discretize(i: number, N: number) {
       const s = (j: number): number => sigmaMin * (sigmaMax / sigmaMin) ** (j / (N - 1));
       return { a: 0, G: i === 0 ? 0 : Math.sqrt(s(i) ** 2 - s(i - 1) ** 2) };
@@ -132,6 +135,11 @@ function vpCommon(kind: 'vp' | 'subvp', cfg: VpConfig): ScalarLinearSde {
     f,
     g,
     meanCoef: (t) => Math.exp(-0.5 * B(t)),
+    stdOf(t: Tensor): Tensor {
+      const Bt = add(mul(t, betaMin), mul(square(t), (0.5 * (betaMax - betaMin)) / T));
+      const v = neg(expm1(neg(Bt)));
+      return kind === 'vp' ? sqrt(v) : v;
+    },
     std: kind === 'vp' ? (t) => Math.sqrt(-Math.expm1(-B(t))) : (t) => -Math.expm1(-B(t)),
     discretize(i: number, N: number) {
       if (kind === 'subvp') throw new Error('sub-VP SDE: no DDPM-style discretisation (score_sde has none either); use Euler–Maruyama');

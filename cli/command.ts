@@ -1,0 +1,20 @@
+import type { OptionSpec, Parsed } from './args.js';
+
+export interface Command {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly options: Record<string, OptionSpec>;
+  run(o: Parsed): Promise<void>;
+}
+
+/** Options every command takes. */
+export const COMMON: Record<string, OptionSpec> = {
+  seed: { kind: 'int', default: 0, min: 0, help: 'PRNG seed' },
+  backend: { kind: 'string', default: 'cpu', help: "backend spec, e.g. 'cpu' or 'cpu:float32'" },
+  json: { kind: 'flag', help: 'machine-readable output on stdout' },
+};
+
+export function print(o: Parsed, human: string, machine: unknown): void {
+  process.stdout.write(o.json ? JSON.stringify(machine, null, 2) + '\n' : human + '\n');
+}

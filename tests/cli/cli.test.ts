@@ -1,0 +1,112 @@
+/** The scorekit command, run as a subprocess the way a user runs it. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+
+const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'sk-cli-'));
+const p = (f: string): string => join(dir, f);
+const PNG = [0x89, 0x50, 0x4e, 0x47];
+
+writeFileSync(p('mix.json'), JSON.stringify({ weights: [0.3, 0.7], means: [[-2, 0], [2, 1]], covs: [[[0.3, 0], [0, 0.3]], [[0.4, 0.1], [0.1, 0.3]]] }));
+writeFileSync(p('bad.json'), '{"weights": [0.5, 0.6], "means": [[0, 0], [1, 1]], "covs": [[[1, 0], [0, 1]], [[1, 2], [2, 1]]]}');
+writeFileSync(p('broken.json'), '{"weights": [1], ');
+
+function ok(r: ReturnType<typeof run>): void {
+  assert.equal(r.status, 0, `exit ${r.status}: ${r.stderr}`);
+}
+
+function badInput(args: string[], pattern: RegExp, outFile?: string): void {
+  const r = run(...args);
+  assert.equal(r.status, 2, `expected exit 2 for ${args.join(' ')}, got ${r.status}: ${r.stdout}`);
+  assert.equal(r.stderr.trim().split('\n').length, 1, `one line on stderr: ${r.stderr}`);
+  assert.match(r.stderr, pattern);
+  if (outFile) assert.ok(!existsSync(outFile), `${outFile} must not be created`);
+}
+
+describe('scorekit CLI', () => {
+  it('--help lists the commands, and each command its options', () => {
+    const r = run('--help');
+    ok(r);
+    for (const c of ['demo', 'train', 'sample', 'eval', 'nll']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+    for (const [c, opts] of [['train', ['--data', '--sde', '--loss', '--model', '--steps', '--out']], ['sample', ['--ckpt', '--score', '--sampler', '--steps', '--n', '--denoise', '--out', '--plot']], ['eval', ['--samples', '--data']], ['nll', ['--ckpt', '--score']], ['demo', ['--out', '--steps', '--nfe']]] as const) {
+      const h = run(c, '--help');
+      ok(h);
+      for (const o of [...opts, '--seed', '--backend', '--json']) assert.ok(h.stdout.includes(o), `${c} --help lacks ${o}`);
+    }
+  });
+
+  it('train → sample → eval → nll on a mixture, with a loss plot and a sample plot', () => {
+    ok(run('train', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--loss', 'dsm', '--steps', '40', '--width', '16', '--depth', '1', '--out', p('m.ckpt'), '--plot', p('loss.png')));
+    assert.deepEqual([...readFileSync(p('loss.png')).subarray(0, 4)], PNG);
+    const s = run('sample', '--ckpt', p('m.ckpt'), '--sampler', 'em', '--steps', '20', '--n', '100', '--denoise', '--out', p('s.json'), '--plot', p('s.png'), '--json');
+    ok(s);
+    const js = JSON.parse(readFileSync(p('s.json'), 'utf8'));
+    assert.equal(js.samples.length, 100);
+    assert.equal(js.samples[0].length, 2);
+    assert.equal(js.nfe, 21);
+    assert.deepEqual([js.sampler, js.sde, js.seed, js.backend], ['em', 'vp', 0, 'cpu:float64']);
+    assert.deepEqual([...readFileSync(p('s.png')).subarray(0, 4)], PNG);
+    const e = run('eval', '--samples', p('s.json'), '--data', `gmm:${p('mix.json')}`, '--json');
+    ok(e);
+    const m = JSON.parse(e.stdout);
+    for (const k of ['mmd2', 'slicedWasserstein2', 'energyDistance', 'meanLogLikelihood']) assert.ok(Number.isFinite(m[k]), k);
+    const n = run('nll', '--score', 'exact', '--sde', 'vp', '--data', `gmm:${p('mix.json')}`, '--n', '10', '--json');
+    ok(n);
+    const nl = JSON.parse(n.stdout);
+    assert.ok(Math.abs(nl.nll - nl.exactNll) < 0.05, `NLL ${nl.nll} vs exact ${nl.exactNll}`);
+  });
+
+  it('the same seed and arguments give byte-identical output files', () => {
+    for (const f of ['a.csv', 'b.csv']) ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '50', '--seed', '4', '--out', p(f)));
+    assert.equal(readFileSync(p('a.csv'), 'utf8'), readFileSync(p('b.csv'), 'utf8'));
+    assert.match(readFileSync(p('a.csv'), 'utf8').split('\n')[0], /^x0,x1$/);
+  });
+
+  it('bad input: one line on stderr, exit status 2, no output file', () => {
+    const out = p('never.json');
+    badInput(['sample', '--score', 'exact', '--data', 'nosuch', '--sde', 'vp', '--out', out], /unknown data 'nosuch'/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'xx', '--out', out], /unknown SDE 'xx'/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'leapfrog', '--out', out], /unknown sampler 'leapfrog'/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'sscs', '--out', out], /sscs sampler needs --sde cld/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('bad.json')}`, '--sde', 'vp', '--out', out], /invalid mixture .*weights sum to 1.1.*covs\[1\] is not positive definite/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('broken.json')}`, '--sde', 'vp', '--out', out], /malformed JSON/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--n', '-5', '--out', out], /--n must be ≥ 1, got -5/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--steps', 'many', '--out', out], /--steps must be a number, got 'many'/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--eps', '2', '--out', out], /--eps must lie in \(0, 1\)/, out);
+    badInput(['train', '--data', '8gaussians', '--sde', 'vp', '--loss', 'hsm', '--out', p('x.ckpt')], /hybrid score matching \(hsm\) needs the CLD SDE/, p('x.ckpt'));
+    badInput(['train', '--data', '8gaussians', '--sde', 'cld', '--loss', 'qc', '--out', p('x.ckpt')], /loss 'qc' is not available for CLD/, p('x.ckpt'));
+    badInput(['train', '--data', '8gaussians', '--loss', 'magic', '--out', p('x.ckpt')], /unknown loss 'magic'/, p('x.ckpt'));
+    writeFileSync(p('notmodel.ckpt'), 'hello, this is a text file and no checkpoint');
+    badInput(['sample', '--ckpt', p('notmodel.ckpt'), '--out', out], /not a scorekit checkpoint/, out);
+    badInput(['sample', '--ckpt', p('missing.ckpt'), '--out', out], /cannot read checkpoint .*ENOENT/, out);
+    badInput(['eval', '--samples', p('broken.json'), '--data', '8gaussians'], /malformed JSON/);
+    badInput(['frobnicate'], /unknown command 'frobnicate'/);
+    badInput(['demo', '--bogus'], /unknown option --bogus/);
+  });
+
+  it('a checkpoint of another kind of model is refused', () => {
+    ok(run('train', '--data', '8gaussians', '--sde', 'cld', '--loss', 'hsm', '--steps', '5', '--width', '8', '--depth', '1', '--out', p('c.ckpt')));
+    const bytes = readFileSync(p('c.ckpt'));
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(p('corrupt.ckpt'), bytes);
+    badInput(['sample', '--ckpt', p('corrupt.ckpt'), '--out', p('z.json')], /corrupted data \(CRC-32 mismatch\)/, p('z.json'));
+    badInput(['sample', '--ckpt', p('c.ckpt'), '--sampler', 'ancestral', '--out', p('z.json')], /not defined for CLD/, p('z.json'));
+  });
+
+  it('demo writes its figures and metrics (short run)', () => {
+    const out = p('demo');
+    const r = run('demo', '--out', out, '--steps', '30', '--n', '200', '--nfe', '10', '--json');
+    ok(r);
+    for (const f of ['samples.png', 'score-field.png', 'loss.png']) assert.deepEqual([...readFileSync(join(out, f)).subarray(0, 4)], PNG, f);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    assert.equal(m.nfe, 10);
+    assert.ok(Number.isFinite(m.mmd2.SSCS) && Number.isFinite(m.mmd2['Euler–Maruyama']));
+    assert.ok(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')).totalSeconds > 0);
+  });
+});
