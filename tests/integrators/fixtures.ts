@@ -16,3 +16,9 @@ export async function mmdNull(n: number, pairs: number): Promise<{ mean: number;
   const mean = v.reduce((a, b) => a + b) / pairs;
   return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (pairs - 1)) };
 }
+
+/** The acceptance threshold the sampler and training tests share: null mean + 6 null standard deviations. */
+export async function mmdThreshold(n: number): Promise<number> {
+  const nul = await mmdNull(n, 8);
+  return nul.mean + 6 * nul.sd;
+}

@@ -6,15 +6,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as sk from '../../index.js';
-import { MIX, mmdNull } from './fixtures.js';
+import { MIX, mmdThreshold } from './fixtures.js';
 
 const n = 800;
 let threshold = 0;
 const reference = sk.gmmSample(MIX, sk.random.key(77), n);
 
 before(async () => {
-  const nul = await mmdNull(n, 8);
-  threshold = nul.mean + 6 * nul.sd;
+  threshold = await mmdThreshold(n);
 });
 
 type Case = [string, sk.Sde, (score: sk.ScoreFn) => sk.Stepper, number, sk.DenoiseKind];
