@@ -11,8 +11,9 @@ import { trainCommand } from './commands/train.js';
 import { sampleCommand } from './commands/sample.js';
 import { evalCommand } from './commands/eval.js';
 import { nllCommand } from './commands/nll.js';
+import { ordersCommand } from './commands/orders.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, evalCommand, nllCommand];
+const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, evalCommand, nllCommand, ordersCommand];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n');

@@ -109,15 +109,18 @@ export function checkSampler(sde: sk.Sde, sampler: string): void {
 export interface SampleRun {
   readonly x: sk.Tensor;
   readonly nfe: number;
+  readonly trajectory?: readonly sk.Tensor[];
+  readonly grid?: Float64Array;
 }
 
 /** Run a named sampler from the prior (data dimension d). */
 export async function runSampler(
-  sde: sk.Sde, score: sk.ScoreFn, sampler: string, o: { k: sk.PRNGKey; n: number; d: number; steps: number; eps: number; denoise: boolean; snr: number; be: sk.Backend; onProgress?: (p: { step: number; total: number }) => void },
+  sde: sk.Sde, score: sk.ScoreFn, sampler: string, o: { k: sk.PRNGKey; n: number; d: number; steps: number; eps: number; denoise: boolean; snr: number; be: sk.Backend; trajectory?: boolean; onProgress?: (p: { step: number; total: number }) => void },
 ): Promise<SampleRun> {
+  if (o.trajectory && ['ode-dopri5', 'ald'].includes(sampler)) throw new Error(`--trajectory needs a fixed-grid sampler, not ${sampler}`);
   checkSampler(sde, sampler);
   const dn = o.denoise ? { kind: (sde.kind === 'cld' ? 'mean-step' : 'tweedie') as sk.DenoiseKind, score } : undefined;
-  const base = { sde, n: o.n, d: o.d, steps: o.steps, eps: o.eps, backend: o.be, denoise: dn, onProgress: o.onProgress };
+  const base = { sde, n: o.n, d: o.d, steps: o.steps, eps: o.eps, backend: o.be, denoise: dn, onProgress: o.onProgress, trajectory: o.trajectory };
   const N = Math.max(2, o.steps);
   switch (sampler) {
     case 'em': return sk.sample(o.k, { ...base, stepper: sk.eulerMaruyama(sde, score) });

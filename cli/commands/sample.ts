@@ -33,6 +33,7 @@ export const sampleCommand: Command = {
     denoise: { kind: 'flag', help: 'final denoising step (Tweedie; a noise-free Euler step for CLD)' },
     out: { kind: 'string', help: 'output FILE.json or FILE.csv (required)' },
     plot: { kind: 'string', help: 'scatter plot PNG of the samples (beside the data when --data is given)' },
+    trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers)' },
     ...COMMON,
   },
   async run(o) {
@@ -61,8 +62,10 @@ export const sampleCommand: Command = {
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
     const bar = progressBar('sample', !o.json);
+    if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
     const r = await runSampler(sde, score, o.sampler as string, {
       k: sk.random.key(o.seed as number), n: o.n as number, d: dim, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, be,
+      trajectory: !!o.trajectory,
       onProgress: (p) => bar.update(p.step, p.total),
     });
     bar.done();
@@ -83,6 +86,14 @@ export const sampleCommand: Command = {
         { kind: 'scatter' as const, title: `${o.sampler} samples (NFE ${r.nfe})`, points: pts, x: xr, y: yr },
       ];
       await writeFigure(o.plot as string, figure(panels));
+    }
+    if (o.trajectory && r.trajectory && r.grid) {
+      const idx = [0, 1, 2, 3, 4, 5].map((j) => Math.round((j * (r.trajectory!.length - 1)) / 5));
+      const frames = await Promise.all(idx.map(async (i) => dataPart(sde, r.trajectory![i]).data()));
+      const xr = rangeOf(frames[frames.length - 1], 2, 0);
+      const yr = rangeOf(frames[frames.length - 1], 2, 1);
+      const label = (i: number): string => (i < r.grid!.length ? `t = ${r.grid![i].toPrecision(3)}` : 'denoised');
+      await writeFigure(o.trajectory as string, figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }));
     }
     print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });
   },

@@ -101,11 +101,11 @@ function axes(x: Range, y: Range, logX: boolean, logY: boolean, xLabel?: string,
   let s = `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="white" stroke="#444" stroke-width="1"/>`;
   for (const t of ticks(x)) {
     s += `<line x1="${f(sx(t))}" y1="${M.top + ph}" x2="${f(sx(t))}" y2="${M.top + ph + 4}" stroke="#444"/>`;
-    s += `<text x="${f(sx(t))}" y="${M.top + ph + 16}" font-size="10" text-anchor="middle">${esc(logX ? `1e${fmtTick(t)}` : fmtTick(t))}</text>`;
+    s += `<text x="${f(sx(t))}" y="${M.top + ph + 16}" font-size="10" text-anchor="middle">${esc(fmtTick(logX ? 10 ** t : t))}</text>`;
   }
   for (const t of ticks(y)) {
     s += `<line x1="${M.left - 4}" y1="${f(sy(t))}" x2="${M.left}" y2="${f(sy(t))}" stroke="#444"/>`;
-    s += `<text x="${M.left - 6}" y="${f(sy(t) + 3)}" font-size="10" text-anchor="end">${esc(logY ? `1e${fmtTick(t)}` : fmtTick(t))}</text>`;
+    s += `<text x="${M.left - 6}" y="${f(sy(t) + 3)}" font-size="10" text-anchor="end">${esc(fmtTick(logY ? 10 ** t : t))}</text>`;
   }
   if (xLabel) s += `<text x="${M.left + pw / 2}" y="${H - 6}" font-size="11" text-anchor="middle">${esc(xLabel)}</text>`;
   if (yLabel) s += `<text x="12" y="${M.top + ph / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${M.top + ph / 2})">${esc(yLabel)}</text>`;

@@ -33,7 +33,7 @@ describe('scorekit CLI', () => {
   it('--help lists the commands, and each command its options', () => {
     const r = run('--help');
     ok(r);
-    for (const c of ['demo', 'train', 'sample', 'eval', 'nll']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+    for (const c of ['demo', 'train', 'sample', 'eval', 'nll', 'orders']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
     for (const [c, opts] of [['train', ['--data', '--sde', '--loss', '--model', '--steps', '--out']], ['sample', ['--ckpt', '--score', '--sampler', '--steps', '--n', '--denoise', '--out', '--plot']], ['eval', ['--samples', '--data']], ['nll', ['--ckpt', '--score']], ['demo', ['--out', '--steps', '--nfe']]] as const) {
       const h = run(c, '--help');
       ok(h);
@@ -88,6 +88,18 @@ describe('scorekit CLI', () => {
     badInput(['eval', '--samples', p('broken.json'), '--data', '8gaussians'], /malformed JSON/);
     badInput(['frobnicate'], /unknown command 'frobnicate'/);
     badInput(['demo', '--bogus'], /unknown option --bogus/);
+  });
+
+  it('orders measures weak orders and plots them; sample --trajectory draws the run', () => {
+    const r = run('orders', '--sde', 'vp', '--samplers', 'ode-euler,ode-heun', '--steps', '20,40,80', '--plot', p('orders.png'), '--json');
+    ok(r);
+    const rows = JSON.parse(r.stdout).rows as { sampler: string; order: number }[];
+    assert.ok(Math.abs(rows[0].order - 1) < 0.3 && Math.abs(rows[1].order - 2) < 0.3, JSON.stringify(rows));
+    assert.deepEqual([...readFileSync(p('orders.png')).subarray(0, 4)], PNG);
+    badInput(['orders', '--sde', 'vp', '--samplers', 'sscs'], /sscs needs --sde cld/);
+    ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '100', '--out', p('t.json'), '--trajectory', p('traj.png')));
+    assert.deepEqual([...readFileSync(p('traj.png')).subarray(0, 4)], PNG);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'ode-dopri5', '--out', p('u.json'), '--trajectory', p('u.png')], /--trajectory needs a fixed-grid sampler/, p('u.json'));
   });
 
   it('a checkpoint of another kind of model is refused', () => {
