@@ -8,5 +8,6 @@ import { cpuBackendFactory } from './backends/cpu/index.js';
 registerBackend(cpuBackendFactory);
 
 export * from './core/index.js';
+export * as verify from './core/verify/index.js';
 export { saveCheckpoint, loadCheckpoint, writeFileAtomic, saveTrainState, loadTrainState } from './io/checkpoint.js';
 export { loadMnist, type MnistData, type MnistOptions } from './io/mnist.js';

@@ -12,8 +12,9 @@ import { sampleCommand } from './commands/sample.js';
 import { evalCommand } from './commands/eval.js';
 import { nllCommand } from './commands/nll.js';
 import { ordersCommand } from './commands/orders.js';
+import { verifyCommand } from './commands/verify.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, evalCommand, nllCommand, ordersCommand];
+const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, evalCommand, nllCommand, ordersCommand, verifyCommand];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n');

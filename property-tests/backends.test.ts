@@ -10,8 +10,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as sk from '../index.js';
 import { checkProperty } from '../tests/helpers.js';
-import { OP_CASES } from './cases.js';
-import { inputsFor } from './instantiate.js';
+import { OP_CASES } from '../core/verify/cases.js';
+import { conditionScale, inputsFor } from './instantiate.js';
 
 interface BackendUnderTest {
   readonly spec: string;
@@ -22,19 +22,6 @@ interface BackendUnderTest {
 const UNDER_TEST: readonly BackendUnderTest[] = [{ spec: 'cpu:float32', dtype: 'float32', ulps: 8 }];
 const RUNS = 20;
 const ref = sk.getBackendSync('cpu:float64');
-
-/** Σ_j |∂y_i/∂x_j|·|x_j| for every output element i, over all inputs. */
-function conditionScale(f: (xs: sk.Tensor[]) => sk.Tensor, xs: sk.Tensor[]): Float64Array {
-  const out = f(xs);
-  const acc = new Float64Array(out.size);
-  xs.forEach((x, k) => {
-    const J = sk.jacobian((xk: sk.Tensor) => f(xs.map((y, j) => (j === k ? xk : y))))(x).dataSync();
-    const ax = x.dataSync();
-    const n = x.size;
-    for (let i = 0; i < out.size; i++) for (let j = 0; j < n; j++) acc[i] += Math.abs(J[i * n + j]) * Math.abs(ax[j]);
-  });
-  return acc;
-}
 
 for (const b of UNDER_TEST) {
   describe(`backend ${b.spec} agrees with cpu:float64`, () => {

@@ -66,8 +66,8 @@ export class CpuBackend implements Backend<View> {
   readonly name: string;
   readonly dtypes: readonly DType[] = ['float64', 'float32', 'int32', 'bool'];
 
-  constructor(readonly defaultFloat: FloatDType = 'float64') {
-    this.name = `cpu:${defaultFloat}`;
+  constructor(readonly defaultFloat: FloatDType = 'float64', name?: string) {
+    this.name = name ?? `cpu:${defaultFloat}`;
   }
 
   private contiguous(x: T): TypedArray {

@@ -33,7 +33,7 @@ describe('scorekit CLI', () => {
   it('--help lists the commands, and each command its options', () => {
     const r = run('--help');
     ok(r);
-    for (const c of ['demo', 'train', 'sample', 'eval', 'nll', 'orders']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+    for (const c of ['demo', 'train', 'sample', 'eval', 'nll', 'orders', 'verify']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
     for (const [c, opts] of [['train', ['--data', '--sde', '--loss', '--model', '--steps', '--out']], ['sample', ['--ckpt', '--score', '--sampler', '--steps', '--n', '--denoise', '--out', '--plot']], ['eval', ['--samples', '--data']], ['nll', ['--ckpt', '--score']], ['demo', ['--out', '--steps', '--nfe']]] as const) {
       const h = run(c, '--help');
       ok(h);
@@ -100,6 +100,22 @@ describe('scorekit CLI', () => {
     ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '100', '--out', p('t.json'), '--trajectory', p('traj.png')));
     assert.deepEqual([...readFileSync(p('traj.png')).subarray(0, 4)], PNG);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'ode-dopri5', '--out', p('u.json'), '--trajectory', p('u.png')], /--trajectory needs a fixed-grid sampler/, p('u.json'));
+  });
+
+  it('verify passes cpu:float32 and catches a backend with an off-by-one sum (exit status 1)', () => {
+    const good = run('verify', '--runs', '5');
+    ok(good);
+    assert.match(good.stdout, /\d+ passed, 0 failed/);
+    const broken = fileURLToPath(new URL('../fixtures/broken-backend.js', import.meta.url));
+    const bad = run('verify', '--backends', broken, '--runs', '5');
+    assert.equal(bad.status, 1, bad.stderr);
+    assert.match(bad.stdout, /primitive sum\s+broken:sum\s+\d+\s+\S+\s+FAIL/);
+    assert.match(bad.stdout, /primitive mean\s+broken:sum.*FAIL/);
+    assert.match(bad.stdout, /\d+ passed, [1-9]\d* failed/);
+    const j = JSON.parse(run('verify', '--backends', broken, '--runs', '3', '--json').stdout);
+    assert.ok(j.failed > 0 && j.rows.some((r: { property: string; pass: boolean }) => r.property === 'primitive sum' && !r.pass));
+    badInput(['verify', '--backends', './no/such/backend.js'], /cannot load backend module/);
+    badInput(['verify', '--backends', 'gpujs'], /unknown backend 'gpujs'/);
   });
 
   it('a checkpoint of another kind of model is refused', () => {
