@@ -5,7 +5,7 @@
  * by the tied one: fit both by explicit score matching and compare the remaining Fisher divergence.
  */
 import * as sk from '../index.js';
-import { type Cell, log, report } from './common.js';
+import { type Cell, log, plot, report } from './common.js';
 
 async function main(): Promise<void> {
   const D = 2;
@@ -21,6 +21,10 @@ async function main(): Promise<void> {
   log(`target asymmetry (should be 0: W Rᵀ symmetric): ${targetAsym.toExponential(2)}`);
   const rows: Cell[][] = [];
   const results: Record<string, unknown> = { targetAsym };
+  const g = 15;
+  const grid = Float64Array.from({ length: 2 * g * g }, (_, i) => -3 + (6 * ((i % 2 === 0 ? Math.floor(i / 2) % g : Math.floor(i / (2 * g))) + 0.5)) / g);
+  const gt = sk.fromArray(grid, { shape: [g * g, 2] });
+  const fields: { title: string; vec: ArrayLike<number> }[] = [{ title: 'target (conservative, R ≠ W)', vec: await sk.oneLayerAeFree(target, gt, sk.zeros([g * g])).data() }];
   for (const [name, model, free] of [['free (R independent)', sk.oneLayerAeFree, true], ['tied (R = W, constrained)', sk.oneLayerAeTied, false]] as const) {
     let best = Infinity;
     let bestAsym = 0;
@@ -32,12 +36,15 @@ async function main(): Promise<void> {
       if (fisher < best) {
         best = fisher;
         bestAsym = await sk.mean(sk.asymmetryExact(model, tr.state.params, x, t).asym).item();
+        fields[free ? 1 : 2] = { title: `${free ? 'free' : 'tied'} fit`, vec: await model(tr.state.params, gt, sk.zeros([g * g])).data() };
       }
     }
     log(`${name}: Fisher divergence ${best.toExponential(3)}, asymmetry ${bestAsym.toExponential(2)}`);
     rows.push([name, best, bestAsym]);
     results[name] = { fisher: best, asym: bestAsym };
   }
+  const r = { min: -3, max: 3 };
+  await plot('autoencoder.png', fields.map((f) => ({ kind: 'quiver' as const, title: f.title, at: grid, vec: f.vec, x: r, y: r })));
   const scale = await sk.mean(sk.mul(sk.sum(sk.square(sTarget), -1), 0.5)).item();
   await report('autoencoder', 'One-layer autoencoder: the tied (constrained) model cannot represent a conservative field the free model can', [{
     heading: 'best of 3 fits, 3000 Adam steps, explicit score matching',

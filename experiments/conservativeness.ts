@@ -7,7 +7,7 @@
  * unconstrained model at similar quality; the constrained model is conservative but may fit worse.
  */
 import * as sk from '../index.js';
-import { type Cell, eightGaussians, log, report } from './common.js';
+import { type Cell, eightGaussians, log, plot, report } from './common.js';
 
 const STEPS = Number(process.env.SCOREKIT_EXP_STEPS ?? 1500);
 
@@ -64,6 +64,15 @@ async function main(): Promise<void> {
     rows,
     note: `Asymmetry from the exact Jacobian at 300 data points, averaged over 10 noise levels. Null SW₂ (two exact samples): ${nul.toFixed(3)}.`,
   }], { steps: STEPS, variants: data, nullSw: nul });
+  const qc = (data as { lambda: number | null; asym: number; odeNfe: number }[]).filter((d) => d.lambda !== null);
+  const usgm = (data as { asym: number; odeNfe: number }[])[0];
+  const lams = qc.map((d) => d.lambda as number);
+  await plot('conservativeness.png', [
+    { kind: 'line', title: 'asymmetry vs λ', xLabel: 'λ', yLabel: '½‖J − Jᵀ‖²', logX: true, logY: true,
+      series: [{ label: 'QCSGM', x: lams, y: qc.map((d) => d.asym) }, { label: 'unconstrained', x: lams, y: lams.map(() => usgm.asym) }] },
+    { kind: 'line', title: 'PF-ODE NFE (RK45) vs λ', xLabel: 'λ', yLabel: 'NFE', logX: true,
+      series: [{ label: 'QCSGM', x: lams, y: qc.map((d) => d.odeNfe) }, { label: 'unconstrained', x: lams, y: lams.map(() => usgm.odeNfe) }] },
+  ]);
 }
 
 void main();

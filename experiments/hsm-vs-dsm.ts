@@ -5,7 +5,7 @@
  * to learn (lower-variance objective, better samples for the same budget).
  */
 import * as sk from '../index.js';
-import { type Cell, eightGaussians, log, report } from './common.js';
+import { type Cell, eightGaussians, log, plot, report } from './common.js';
 
 const STEPS = Number(process.env.SCOREKIT_EXP_STEPS ?? 2000);
 
@@ -48,6 +48,9 @@ async function main(): Promise<void> {
     { heading: 'equal training budget', header: ['objective', 'SW₂ of SSCS samples', 'loss (last 200 steps)', 'its std'], rows },
     { heading: 'std of the batch loss (256 points) at fixed parameters, by time t', header: ['t', 'HSM', 'DSM', 'DSM / HSM'], rows: vrows },
   ], { ...data, lossStdByTime: vrows });
+  const ts = vrows.map((r) => r[0] as number);
+  await plot('hsm-vs-dsm.png', [{ kind: 'line', title: 'std of the batch loss at fixed parameters', xLabel: 't', yLabel: 'std', logX: true, logY: true,
+    series: [{ label: 'HSM', x: ts, y: vrows.map((r) => r[1] as number) }, { label: 'DSM', x: ts, y: vrows.map((r) => r[2] as number) }] }]);
 }
 
 void main();
