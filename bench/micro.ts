@@ -43,10 +43,26 @@ async function main(): Promise<void> {
     rows.push(`| ${spec} | broadcast add [1000,1000]+[1000] | ${(tb * 1e3).toFixed(2)} ms | ${((2 * m * bytes) / tb / 1e9).toFixed(2)} GB/s |`);
     const ts = time(() => sk.tidy(() => sk.sum(x)).dispose(), 15);
     rows.push(`| ${spec} | sum, 1e6 elements | ${(ts * 1e3).toFixed(2)} ms | ${((m * bytes) / ts / 1e9).toFixed(2)} GB/s |`);
-    const tr = time(() => void sk.random.normalHost(sk.random.key(5), m), 5);
-    rows.push(`| host | Threefry normals, 1e6 | ${(tr * 1e3).toFixed(1)} ms | ${(m / tr / 1e6).toFixed(1)} M/s |`);
   }
-  console.log(rows.join('\n'));
+  const tr = time(() => void sk.random.normalHost(sk.random.key(5), 1_000_000), 5);
+  rows.push(`| host | Threefry normals, 1e6 | ${(tr * 1e3).toFixed(1)} ms | ${(1e6 / tr / 1e6).toFixed(1)} M/s |`);
+  // Network-bound: MLP (4 hidden layers × 128, SiLU, Fourier time features) forward + backward, per backend.
+  const mlpRows: string[] = ['', '| backend | MLP fwd+bwd, batch 512 | batch 10 000 | matmul 512² |', '|---|---|---|---|'];
+  for (const spec of ['cpu:float64', 'cpu:float32', 'tfjs:cpu', 'tfjs:wasm']) {
+    const be = await sk.getBackend(spec);
+    const net = sk.mlp({ inDim: 2, outDim: 2, width: 128, depth: 4, embedding: { kind: 'fourier', dim: 16, scale: 4 } }, sk.random.key(1), { backend: be });
+    const loss = (p: sk.MlpParams, x: sk.Tensor, t: sk.Tensor): sk.Tensor => sk.mean(sk.square(net.apply(p, x, t)));
+    const per = (batch: number): number => {
+      const x = sk.random.normal(sk.random.key(2), [batch, 2], { backend: be });
+      const t = sk.random.uniform(sk.random.key(3), [batch], { backend: be });
+      const s = time(() => sk.tidy(() => sk.treeLeaves(sk.grad((p: sk.MlpParams) => loss(p, x, t))(net.init)).map((g) => g.dataSync())), 3);
+      return batch / s;
+    };
+    const a = sk.random.normal(sk.random.key(1), [512, 512], { backend: be });
+    const tm = time(() => sk.tidy(() => sk.matmul(a, a).dataSync()), 3);
+    mlpRows.push(`| ${spec} | ${(per(512) / 1e3).toFixed(1)} k samples/s | ${(per(10000) / 1e3).toFixed(1)} k samples/s | ${((2 * 512 ** 3) / tm / 1e9).toFixed(2)} GFLOP/s |`);
+  }
+  console.log([...rows, ...mlpRows].join('\n'));
 }
 
 void main();

@@ -44,6 +44,12 @@ export interface Backend<H = any> {
   readonly defaultFloat: FloatDType;
   /** Dtypes this backend stores. */
   readonly dtypes: readonly DType[];
+  /**
+   * Declared accuracy of ops that the backend computes to an absolute rather than a relative error
+   * (fast argument reduction, naive log1p): |error| ≤ absoluteUlps·ε on top of the usual relative bound.
+   * `verify` honours it for those ops only, and reports it; undeclared ops are held to the relative bound.
+   */
+  readonly accuracy?: Readonly<Partial<Record<UnaryOp, { readonly absoluteUlps: number }>>>;
 
   /** Host → device. `data` has the storage type of `dtype` and length = size; the backend may keep it. */
   upload(data: TypedArray, shape: Shape, dtype: DType): H;

@@ -161,7 +161,7 @@ describe('creation and bad input', () => {
     assert.ok(Number.isNaN(sk.fromArray([NaN]).itemSync()), 'without the check NaN passes through');
   });
   it('unknown backends, variants and dtypes are named in the error', async () => {
-    await assert.rejects(sk.getBackend('cuda'), /unknown backend 'cuda'; registered backends: cpu/);
+    await assert.rejects(sk.getBackend('cuda'), /unknown backend 'cuda'; registered backends: cpu, tfjs/);
     await assert.rejects(sk.getBackend('cpu:float16'), /backend 'cpu' has no variant 'float16'; variants: float64, float32/);
     assert.throws(() => sk.zeros([2], { dtype: 'float16' as sk.DType }), /unknown dtype 'float16'/);
     assert.throws(() => sk.zeros([2], { backend: 'nope' }), /unknown backend 'nope'/);

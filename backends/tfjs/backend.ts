@@ -1,0 +1,206 @@
+/**
+ * The TensorFlow.js backend: the kernel set on tfjs tensors, engines 'cpu' and 'wasm' (XNNPACK; SIMD
+ * and threads where available), float32 (tfjs has no float64). tfjs keeps one active engine per process:
+ * every kernel selects its engine first (a synchronous switch once the engine is initialised), so
+ * tfjs:cpu and tfjs:wasm tensors can live side by side. Intermediates inside a kernel are released by
+ * tf.tidy; handles are released through core's scopes (dispose).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { Backend, BinaryOp, CompareOp, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
+import type { DType, TypedArray } from '../../core/tensor/dtype.js';
+import type { Shape } from '../../core/tensor/shape.js';
+import { sizeOf } from '../../core/tensor/shape.js';
+
+type T = TensorInfo<TF.Tensor>;
+type TfDType = 'float32' | 'int32' | 'bool';
+
+export class TfjsBackend implements Backend<TF.Tensor> {
+  readonly name: string;
+  readonly defaultFloat = 'float32' as const;
+  readonly dtypes: readonly DType[] = ['float32', 'int32', 'bool'];
+
+  /**
+   * Measured on a dense grid of [−10, 10]: the wasm engine's sin, cos and log1p err by up to 2.4e-7,
+   * 2.7e-7 and 2.1e-7 in absolute terms (≈ 2ε; relative errors reach thousands of ulps near zeros of
+   * sin/cos and 390 ulps for log1p at 1e-3, a naive log(1 + x)). Declared with a 2× margin.
+   */
+  readonly accuracy: Partial<Record<UnaryOp, { readonly absoluteUlps: number }>> | undefined;
+
+  constructor(private readonly tf: typeof TF, readonly engine: string) {
+    this.name = `tfjs:${engine}`;
+    this.accuracy = engine === 'wasm' ? { sin: { absoluteUlps: 4 }, cos: { absoluteUlps: 4 }, log1p: { absoluteUlps: 4 } } : undefined;
+  }
+
+  /** Make this engine the active one (synchronous once it is initialised). */
+  private on(): typeof TF {
+    if (this.tf.getBackend() !== this.engine) void this.tf.setBackend(this.engine);
+    return this.tf;
+  }
+
+  private run(f: (tf: typeof TF) => TF.Tensor): TF.Tensor {
+    const tf = this.on();
+    return tf.tidy(() => f(tf));
+  }
+
+  upload(data: TypedArray, shape: Shape, dtype: DType): TF.Tensor {
+    const d = dtype as TfDType;
+    const values = d === 'float32' && !(data instanceof Float32Array) ? Float32Array.from(data) : data;
+    return this.on().tensor(values as Float32Array | Int32Array | Uint8Array, [...shape], d);
+  }
+
+  fill(shape: Shape, dtype: DType, value: number): TF.Tensor {
+    return this.run((tf) => tf.fill([...shape], dtype === 'bool' ? (value ? 1 : 0) : value, dtype as TfDType));
+  }
+
+  async read(x: T): Promise<TypedArray> {
+    return (await x.handle.data()) as TypedArray;
+  }
+
+  readSync(x: T): TypedArray {
+    return x.handle.dataSync() as TypedArray;
+  }
+
+  dispose(h: TF.Tensor): void {
+    h.dispose();
+  }
+
+  memory(): { numHandles: number; numBytes: number } {
+    const m = this.tf.memory();
+    return { numHandles: m.numTensors, numBytes: m.numBytes };
+  }
+
+  unary(op: UnaryOp, x: T): TF.Tensor {
+    return this.run((tf) => {
+      const h = x.handle;
+      switch (op) {
+        case 'neg': return tf.neg(h);
+        case 'exp': return tf.exp(h);
+        case 'log': return tf.log(h);
+        case 'sqrt': return tf.sqrt(h);
+        case 'tanh': return tf.tanh(h);
+        case 'sigmoid': return tf.sigmoid(h);
+        case 'softplus': return tf.softplus(h);
+        case 'sin': return tf.sin(h);
+        case 'cos': return tf.cos(h);
+        case 'abs': return tf.abs(h);
+        case 'sign': return tf.sign(h);
+        case 'log1p': return tf.log1p(h);
+        case 'expm1': return tf.expm1(h);
+        case 'floor': return tf.floor(h);
+      }
+    });
+  }
+
+  binary(op: BinaryOp, a: T, b: T): TF.Tensor {
+    return this.run((tf) => {
+      const [x, y] = [a.handle, b.handle];
+      switch (op) {
+        case 'add': return tf.add(x, y);
+        case 'sub': return tf.sub(x, y);
+        case 'mul': return tf.mul(x, y);
+        case 'div': return tf.div(x, y);
+        case 'pow': return tf.pow(x, y);
+        case 'maximum': return tf.maximum(x, y);
+        case 'minimum': return tf.minimum(x, y);
+      }
+    });
+  }
+
+  compare(op: CompareOp, a: T, b: T): TF.Tensor {
+    return this.run((tf) => {
+      const [x, y] = [a.handle, b.handle];
+      switch (op) {
+        case 'equal': return tf.equal(x, y);
+        case 'notEqual': return tf.notEqual(x, y);
+        case 'less': return tf.less(x, y);
+        case 'lessEqual': return tf.lessEqual(x, y);
+        case 'greater': return tf.greater(x, y);
+        case 'greaterEqual': return tf.greaterEqual(x, y);
+      }
+    });
+  }
+
+  logical(op: LogicalOp, a: T, b: T): TF.Tensor {
+    return this.run((tf) => (op === 'logicalAnd' ? tf.logicalAnd(a.handle, b.handle) : tf.logicalOr(a.handle, b.handle)));
+  }
+
+  logicalNot(x: T): TF.Tensor {
+    return this.run((tf) => tf.logicalNot(x.handle));
+  }
+
+  where(c: T, a: T, b: T, outShape: Shape): TF.Tensor {
+    const s = [...outShape];
+    return this.run((tf) => tf.where(tf.broadcastTo(c.handle, s), tf.broadcastTo(a.handle, s), tf.broadcastTo(b.handle, s)));
+  }
+
+  reduce(op: ReduceOp, x: T, axes: readonly number[]): TF.Tensor {
+    return this.run((tf) => (op === 'sum' ? tf.sum(x.handle, [...axes]) : op === 'max' ? tf.max(x.handle, [...axes]) : tf.min(x.handle, [...axes])));
+  }
+
+  matmul(a: T, b: T, outShape: Shape): TF.Tensor {
+    const r = outShape.length;
+    const batch = outShape.slice(0, -2);
+    const m = outShape[r - 2];
+    const n = outShape[r - 1];
+    const k = a.shape[a.shape.length - 1];
+    const B = sizeOf(batch);
+    return this.run((tf) => {
+      const A3 = tf.reshape(tf.broadcastTo(a.handle, [...batch, m, k]), [B, m, k]);
+      const B3 = tf.reshape(tf.broadcastTo(b.handle, [...batch, k, n]), [B, k, n]);
+      return tf.reshape(tf.matMul(A3, B3), [...outShape]);
+    });
+  }
+
+  transpose(x: T, perm: readonly number[]): TF.Tensor {
+    return this.run((tf) => tf.transpose(x.handle, [...perm]));
+  }
+
+  reshape(x: T, shape: Shape): TF.Tensor {
+    return this.run((tf) => tf.reshape(x.handle, [...shape]));
+  }
+
+  broadcastTo(x: T, shape: Shape): TF.Tensor {
+    return this.run((tf) => tf.broadcastTo(x.handle, [...shape]));
+  }
+
+  slice(x: T, begin: readonly number[], end: readonly number[], step: readonly number[]): TF.Tensor {
+    return this.run((tf) => tf.stridedSlice(x.handle, [...begin], [...end], [...step]));
+  }
+
+  pad(x: T, before: readonly number[], after: readonly number[], value: number): TF.Tensor {
+    return this.run((tf) => tf.pad(x.handle, before.map((b, i) => [b, after[i]] as [number, number]), value));
+  }
+
+  concat(xs: readonly T[], axis: number): TF.Tensor {
+    return this.run((tf) => tf.concat(xs.map((x) => x.handle), axis));
+  }
+
+  gather(x: T, indices: T, axis: number): TF.Tensor {
+    return this.run((tf) => tf.gather(x.handle, indices.handle, axis));
+  }
+
+  /**
+   * Adjoint of gather: bring the indexed axis to the front and sum rows by index with a one-hot matrix
+   * product (UnsortedSegmentSum is missing from the wasm engine), then move the axis back.
+   */
+  scatterAdd(updates: T, indices: T, axis: number, outShape: Shape): TF.Tensor {
+    const pre = outShape.slice(0, axis);
+    const post = outShape.slice(axis + 1);
+    const L = sizeOf(indices.shape);
+    const size = outShape[axis];
+    const rest = sizeOf(pre) * sizeOf(post);
+    return this.run((tf) => {
+      const u = tf.reshape(updates.handle, [...pre, L, ...post]);
+      const front = [pre.length, ...pre.map((_, i) => i), ...post.map((_, i) => pre.length + 1 + i)];
+      const rows = tf.reshape(tf.transpose(u, front), [L, rest]);
+      const onehot = tf.cast(tf.equal(tf.reshape(indices.handle, [L, 1]), tf.reshape(tf.range(0, size, 1, 'int32'), [1, size])), updates.dtype as TfDType);
+      const summed = tf.reshape(tf.matMul(onehot, rows, true, false), [size, ...pre, ...post]);
+      const back = [...pre.map((_, i) => i + 1), 0, ...post.map((_, i) => pre.length + 1 + i)];
+      return tf.transpose(summed, back);
+    });
+  }
+
+  cast(x: T, dtype: DType): TF.Tensor {
+    return this.run((tf) => tf.cast(x.handle, dtype as TfDType));
+  }
+}
