@@ -3,7 +3,7 @@
  * models rebuilt from checkpoints, and samplers. Every unknown name or bad pairing is an error that
  * says what is accepted.
  */
-import { promises as fs } from 'node:fs';
+import { readInput } from '../io/files.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as sk from '../index.js';
 
@@ -18,13 +18,7 @@ export interface DataSpec {
 export async function parseData(spec: string): Promise<DataSpec> {
   if (spec.startsWith('gmm:')) {
     const file = spec.slice(4);
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (e) {
-      throw new Error(`cannot read mixture file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const r = sk.parseGmmJson(text);
+    const r = sk.parseGmmJson((await readInput(file, 'mixture file')).toString('utf8'));
     if (E.isLeft(r)) throw new Error(`invalid mixture in ${file}: ${r.left.join('; ')}`);
     const g = r.right;
     return { name: spec, dim: g.dim, gmm: g, sample: (k, n, be) => sk.gmmSample(g, k, n, { backend: be }) };

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readInput } from './files.js';
 import { type CheckpointContents, CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint/format.js';
 import { restoreTree, storeTree } from '../core/checkpoint/restore.js';
 import type { TrainState } from '../core/train/train.js';
@@ -37,13 +38,7 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
 }
 
 export async function loadCheckpoint(path: string): Promise<CheckpointContents> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(path);
-  } catch (e) {
-    throw new Error(`cannot read checkpoint ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return decodeCheckpoint(bytes, path);
+  return decodeCheckpoint(await readInput(path, 'checkpoint'), path);
 }
 
 /** Save a training state (parameters, Adam moments, EMA, step) with metadata, atomically. */

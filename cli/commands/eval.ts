@@ -1,15 +1,10 @@
-import { promises as fs } from 'node:fs';
+import { readInput } from '../../io/files.js';
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { parseData } from '../specs.js';
 
 async function readSamples(path: string): Promise<number[][]> {
-  let text: string;
-  try {
-    text = await fs.readFile(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read samples ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = (await readInput(path, 'samples')).toString('utf8');
   let rows: unknown;
   if (/\.json$/i.test(path)) {
     try {

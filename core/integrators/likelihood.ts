@@ -11,11 +11,11 @@ import type { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/create.js';
 import { add, div, mul } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
-import { broadcastTo, concat, reshape, sliceAxis } from '../tensor/ops/manipulate.js';
+import { concat, reshape, sliceAxis } from '../tensor/ops/manipulate.js';
 import { jvp } from '../autodiff/transforms.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
 import type { ScoreFn, Sde } from '../sde/types.js';
-import { probe } from '../losses/probes.js';
+import { basisDirections, probe } from '../losses/probes.js';
 import type { ProbeKind } from '../losses/types.js';
 import { probabilityFlow } from './ode-steppers.js';
 import { type AdaptiveOptions, dopri5 } from './dopri5.js';
@@ -53,13 +53,7 @@ export async function logLikelihood(sde: Sde, score: ScoreFn, x: Tensor, o: Like
     if (!o.key) throw new Error('logLikelihood: a key is needed for Hutchinson probes');
     v = probe(mode, o.key, x);
   }
-  const basis = mode === 'exact'
-    ? Array.from({ length: D }, (_, j) => {
-      const e = new Float64Array(D);
-      e[j] = 1;
-      return broadcastTo(fromArray(e, { backend: x.backend, dtype: x.dtype }), [n, D]);
-    })
-    : [];
+  const basis = mode === 'exact' ? basisDirections(x) : [];
   const divergence = (y: Tensor, t: number): { f: Tensor; div: Tensor } => {
     const dirs = v ? [v] : basis;
     let f: Tensor | null = null;

@@ -12,7 +12,7 @@
 import type { PRNGKey } from '../random/key.js';
 import { split } from '../random/key.js';
 import { normal } from '../random/distributions.js';
-import { trainingTimes } from './dsm.js';
+import { col, trainingTimes } from './dsm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/create.js';
 import { add, div, mul, neg, square, sub } from '../tensor/ops/elementwise.js';
@@ -33,7 +33,6 @@ export interface CldScoreOptions {
   readonly objective?: CldInit;
 }
 
-const col = (v: Float64Array, like: Tensor): Tensor => fromArray(v, { backend: like.backend, dtype: like.dtype, shape: [v.length, 1] });
 
 /**
  * Turn a network output α = net(u, t) into the velocity score at host times (one per sample, or one

@@ -26,7 +26,8 @@ function checkData(x: Tensor, op: string): void {
   if (x.rank !== 2) throw new ShapeError(`${op}: data must have shape [n, D], got ${shapeToString(x.shape)}`);
 }
 
-const col = (v: Float64Array, like: Tensor): Tensor => fromArray(v, { backend: like.backend, dtype: like.dtype, shape: [v.length, 1] });
+/** Per-sample host coefficients as a column [n, 1] on `like`'s backend and dtype. */
+export const col = (v: Float64Array, like: Tensor): Tensor => fromArray(v, { backend: like.backend, dtype: like.dtype, shape: [v.length, 1] });
 
 /** ½ E‖s_θ(x + σz, σ) + z/σ‖² for one noise level. */
 export function dsmLoss<P>(model: ScoreModel<P>, params: P, x: Tensor, k: PRNGKey, sigma: number): Tensor {

@@ -7,7 +7,9 @@ import { foldIn, type PRNGKey } from '../random/key.js';
 import { normal, rademacher } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FloatDType } from '../tensor/dtype.js';
-import { jvp, vjp } from '../autodiff/transforms.js';
+import { jvp } from '../autodiff/transforms.js';
+import { fromArray } from '../tensor/create.js';
+import { broadcastTo } from '../tensor/ops/manipulate.js';
 import type { ProbeKind, ScoreModel } from './types.js';
 
 export function probe(kind: ProbeKind, k: PRNGKey, like: Tensor): Tensor {
@@ -24,10 +26,14 @@ export function scoreJvp<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tenso
   return { s: r.out, Jv: r.tangent };
 }
 
-/** (s(x), Jᵀ·v) per sample. */
-export function scoreVjp<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, v: Tensor): { s: Tensor; JTv: Tensor } {
-  const r = vjp((y: Tensor) => model(params, y, t), x);
-  return { s: r.out, JTv: r.vjp(v) };
+/** The D basis directions e_j, each broadcast over the batch: x's shape [n, D]. */
+export function basisDirections(x: Tensor): Tensor[] {
+  const D = x.shape[x.rank - 1];
+  return Array.from({ length: D }, (_, j) => {
+    const e = new Float64Array(D);
+    e[j] = 1;
+    return broadcastTo(fromArray(e, { backend: x.backend, dtype: x.dtype }), x.shape);
+  });
 }
 
 export function checkCount(n: number, name: string): void {

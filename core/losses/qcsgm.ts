@@ -16,10 +16,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/create.js';
 import { add, div, mul, square, sub } from '../tensor/ops/elementwise.js';
 import { mean, sum } from '../tensor/ops/reduce.js';
-import { broadcastTo, stack, transpose } from '../tensor/ops/manipulate.js';
+import { stack, transpose } from '../tensor/ops/manipulate.js';
 import { jvp, vjp } from '../autodiff/transforms.js';
 import type { ScalarLinearSde } from '../sde/linear.js';
-import { checkCount, probe, probeKey } from './probes.js';
+import { basisDirections, checkCount, probe, probeKey } from './probes.js';
 import { perturbLinear, type SdeDsmOptions, sdeDsmPerSample } from './dsm.js';
 import type { ProbeKind, ScoreModel } from './types.js';
 
@@ -48,14 +48,7 @@ export function asymmetryHutchinson<P>(model: ScoreModel<P>, params: P, x: Tenso
 
 /** Per-sample Jacobians J_i = ∂s(x_i)/∂x_i: [n, D, D] (D forward-mode passes; for small D). */
 export function batchJacobian<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor): Tensor {
-  const D = x.shape[1];
-  const cols: Tensor[] = [];
-  for (let j = 0; j < D; j++) {
-    const e = new Float64Array(D);
-    e[j] = 1;
-    const v = broadcastTo(fromArray(e, { backend: x.backend, dtype: x.dtype }), x.shape);
-    cols.push(jvp((y: Tensor) => model(params, y, t), x, v).tangent); // column j: J e_j
-  }
+  const cols = basisDirections(x).map((v) => jvp((y: Tensor) => model(params, y, t), x, v).tangent); // column j: J e_j
   return stack(cols, 2); // [n, D(row i), D(col j)]
 }
 

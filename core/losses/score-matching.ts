@@ -9,12 +9,10 @@
  */
 import type { PRNGKey } from '../random/key.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { fromArray } from '../tensor/create.js';
 import { add, div, mul, square, sub } from '../tensor/ops/elementwise.js';
 import { mean, sum } from '../tensor/ops/reduce.js';
-import { broadcastTo } from '../tensor/ops/manipulate.js';
 import { ShapeError, shapesEqual, shapeToString } from '../tensor/shape.js';
-import { checkCount, probe, probeKey, scoreJvp } from './probes.js';
+import { basisDirections, checkCount, probe, probeKey, scoreJvp } from './probes.js';
 import type { ProbeKind, ScoreModel } from './types.js';
 
 function checkBatch(x: Tensor, t: Tensor, op: string): void {
@@ -49,10 +47,7 @@ export function implicitScoreMatchingPerSample<P>(model: ScoreModel<P>, params: 
   let trace: Tensor | null = null;
   let s: Tensor | null = null;
   if (mode === 'exact') {
-    for (let j = 0; j < D; j++) {
-      const e = new Float64Array(D);
-      e[j] = 1;
-      const v = broadcastTo(fromArray(e, { backend: x.backend, dtype: x.dtype }), x.shape);
+    for (const v of basisDirections(x)) {
       const r = scoreJvp(model, params, x, t, v);
       s = r.s;
       const diag = sum(mul(r.Jv, v), -1); // (J e_j)_j

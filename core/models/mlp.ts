@@ -20,6 +20,7 @@ import { concat, expandDims, reshape } from '../tensor/ops/manipulate.js';
 import { matmul } from '../tensor/ops/linalg.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
 import type { ScoreModel } from '../losses/types.js';
+import { treeLeaves } from '../tree/index.js';
 
 export type Activation = 'silu' | 'tanh' | 'relu' | 'elu' | 'softplus' | 'leaky_relu';
 export const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = {
@@ -143,12 +144,5 @@ export function scaleOutput<P>(model: ScoreModel<P>, scale: (t: Tensor) => Tenso
 
 /** Number of scalar parameters in a tree of tensors. */
 export function parameterCount(tree: unknown): number {
-  let n = 0;
-  const visit = (x: unknown): void => {
-    if (x && typeof x === 'object' && 'shape' in x && 'dtype' in x) n += (x as Tensor).size;
-    else if (Array.isArray(x)) x.forEach(visit);
-    else if (x && typeof x === 'object') Object.values(x).forEach(visit);
-  };
-  visit(tree);
-  return n;
+  return treeLeaves(tree).reduce((n, t) => n + t.size, 0);
 }

@@ -71,6 +71,7 @@ export async function train<P>(init: TrainState<P>, k: PRNGKey, o: TrainOptions<
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`train: steps must be a positive integer, got ${o.steps}`);
   const every = o.progressEvery ?? Math.max(1, Math.floor(o.steps / 10));
   const losses = new Float64Array(o.steps);
+  const initLeaves = new Set(treeLeaves(init));
   let state = init;
   const t0 = performance.now();
   for (let i = 0; i < o.steps; i++) {
@@ -82,7 +83,7 @@ export async function train<P>(init: TrainState<P>, k: PRNGKey, o: TrainOptions<
     losses[i] = await r.loss.item();
     r.loss.dispose();
     if (!Number.isFinite(losses[i])) throw new Error(`train: the loss is ${losses[i]} at step ${i + 1}; lower the learning rate or check the data`);
-    releaseReplaced(state, r.state, init);
+    releaseReplaced(state, r.state, init, initLeaves);
     state = r.state;
     if (o.onProgress && ((i + 1) % every === 0 || i + 1 === o.steps)) {
       o.onProgress({ step: i + 1, total: o.steps, loss: losses[i], stepsPerSecond: (i + 1) / ((performance.now() - t0) / 1000) });
@@ -93,9 +94,8 @@ export async function train<P>(init: TrainState<P>, k: PRNGKey, o: TrainOptions<
 }
 
 /** Dispose the tensors of the previous state that the new one does not reuse (never those of the initial state). */
-function releaseReplaced<P>(prev: TrainState<P>, next: TrainState<P>, init: TrainState<P>): void {
+function releaseReplaced<P>(prev: TrainState<P>, next: TrainState<P>, init: TrainState<P>, initLeaves: ReadonlySet<Tensor>): void {
   if (prev === init) return;
   const keepSet = new Set(treeLeaves(next));
-  const initSet = new Set(treeLeaves(init));
-  dispose(treeLeaves(prev).filter((t) => !keepSet.has(t) && !initSet.has(t)));
+  dispose(treeLeaves(prev).filter((t) => !keepSet.has(t) && !initLeaves.has(t)));
 }
