@@ -1,13 +1,15 @@
 /**
  * scorekit: score-based generative modelling numerics over swappable tensor backends.
- * Importing this module registers the built-in backends ('cpu', 'tfjs') and re-exports the core.
+ * Importing this module registers the built-in backends ('cpu', 'tfjs', 'gpujs') and re-exports the core.
  */
 import { registerBackend } from './core/tensor/registry.js';
 import { cpuBackendFactory } from './backends/cpu/index.js';
 import { tfjsBackendFactory } from './backends/tfjs/index.js';
+import { gpujsBackendFactory } from './backends/gpujs/index.js';
 
 registerBackend(cpuBackendFactory);
 registerBackend(tfjsBackendFactory);
+registerBackend(gpujsBackendFactory);
 
 export * from './core/index.js';
 export * as verify from './core/verify/index.js';

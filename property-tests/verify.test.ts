@@ -1,7 +1,6 @@
 /**
- * The `scorekit verify` properties on every backend of this machine (the CPU float32 variant today;
- * gpu.js and tfjs join when their issues land). A backend that is not registered is skipped with a
- * visible reason, never silently.
+ * The `scorekit verify` properties on every backend of this machine. A backend that is not registered
+ * is skipped with a visible reason, never silently.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -15,7 +14,7 @@ describe('verify: every backend against cpu:float64', () => {
     const parsed = sk.parseBackendSpec(spec);
     const why = parsed._tag === 'Left' ? parsed.left : '';
     it(spec, { skip: why ? `not available here: ${why}` : false }, async () => {
-      const rows = sk.verify.verifyBackend(await sk.getBackend(spec), { reference: await sk.getBackend('cpu:float64'), runs: RUNS, seed: 7 });
+      const rows = await sk.verify.verifyBackend(await sk.getBackend(spec), { reference: await sk.getBackend('cpu:float64'), runs: RUNS, seed: 7 });
       const failed = rows.filter((r) => !r.pass);
       assert.equal(failed.length, 0, sk.verify.formatVerify(failed));
       assert.ok(rows.length >= 45, `${rows.length} properties`);

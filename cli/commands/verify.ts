@@ -30,16 +30,19 @@ export const verifyCommand: Command = {
   usage: 'scorekit verify [--backends cpu:float32,./my-backend.js,...] [--runs N]',
   summary: 'Check backends against the CPU float64 reference: primitives, autodiff, conservativeness, Strang splitting, samplers.',
   options: {
-    backends: { kind: 'string', default: 'cpu:float32', help: 'comma-separated backend specs or module paths' },
+    backends: { kind: 'string', help: 'comma-separated backend specs or module paths (default cpu:float32)' },
     runs: { kind: 'int', default: 20, min: 1, help: 'random cases per primitive property' },
     ...COMMON,
+    backend: { kind: 'string', help: 'one backend spec or module path (same as --backends with one entry)' },
   },
   async run(o) {
     const ref = await sk.getBackend('cpu:float64');
-    const specs = (o.backends as string).split(',').map((s) => s.trim()).filter(Boolean);
+    if (o.backend !== undefined && o.backends !== undefined) throw new Error('give either --backend or --backends, not both');
+    const specs = ((o.backend ?? o.backends ?? 'cpu:float32') as string).split(',').map((s) => s.trim()).filter(Boolean);
     if (specs.length === 0) throw new Error('--backends lists no backend');
     const backends = await Promise.all(specs.map(backendOf));
-    const rows = backends.flatMap((be) => sk.verify.verifyBackend(be, { reference: ref, runs: o.runs as number, seed: o.seed as number }));
+    const rows: sk.verify.VerifyRow[] = [];
+    for (const be of backends) rows.push(...await sk.verify.verifyBackend(be, { reference: ref, runs: o.runs as number, seed: o.seed as number }));
     print(o, sk.verify.formatVerify(rows), { rows, passed: rows.filter((r) => r.pass).length, failed: rows.filter((r) => !r.pass).length });
     if (rows.some((r) => !r.pass)) process.exitCode = 1;
   },

@@ -16,7 +16,7 @@ import { normalHost } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fromArray, zeros } from '../tensor/create.js';
 import type { Backend } from '../tensor/backend.js';
-import { tidy } from '../tensor/scope.js';
+import { dispose, tidy } from '../tensor/scope.js';
 import { jacobian } from '../autodiff/transforms.js';
 import { reshape } from '../tensor/ops/manipulate.js';
 import { matmulM, transposeM, type Matrix } from '../linalg/dense.js';
@@ -46,58 +46,98 @@ export function fitOrder(h: readonly number[], err: readonly number[]): number {
   return sxy / sxx;
 }
 
-const toMatrix = (t: Tensor, D: number): Matrix => {
-  const d = t.dataSync();
-  return Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => d[i * D + j]));
-};
+const toMatrix = (d: ArrayLike<number>, D: number): Matrix =>
+  Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => d[i * D + j]));
 
-/** The affine maps of one step at (t, tNext): x' = A x + b + Σ_j C_j z_j, checked at a random point. */
-export function affineStep(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string): { A: Matrix; b: number[]; C: Matrix[] } {
+type Affine = { A: Matrix; b: number[]; C: Matrix[] };
+
+/**
+ * The tensors of one step's affine map (A and C_j by Jacobians, b at zero) and of the step at a random
+ * point, built on the backend; `finishAffine` reads them into matrices and checks affinity.
+ */
+function affineTensors(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string) {
   const be = typeof backend === 'string' ? undefined : backend;
   const opts = { backend, dtype: (be?.defaultFloat ?? 'float64') as 'float32' | 'float64' };
   const q = stepper.noiseDraws;
-  return tidy(() => {
+  const r = normalHost(foldIn(key(7), D), D * (q + 1));
+  const xr = Array.from(r.subarray(0, D));
+  const zr = Array.from({ length: q }, (_, j) => Array.from(r.subarray(D * (j + 1), D * (j + 2))));
+  const tensors = tidy(() => {
     const zeroX = zeros([1, D], opts);
     const zeroZ = Array.from({ length: q }, () => zeros([1, D], opts));
     const flat = (y: Tensor) => reshape(y, [D]);
-    const A = toMatrix(jacobian((x: Tensor) => flat(stepper.step(reshape(x, [1, D]), t, tNext, zeroZ)))(reshape(zeroX, [D])), D);
+    const A = jacobian((x: Tensor) => flat(stepper.step(reshape(x, [1, D]), t, tNext, zeroZ)))(reshape(zeroX, [D]));
     const C = zeroZ.map((_, j) =>
-      toMatrix(jacobian((z: Tensor) => flat(stepper.step(zeroX, t, tNext, zeroZ.map((w, i) => (i === j ? reshape(z, [1, D]) : w)))))(reshape(zeroZ[j], [D])), D));
-    const b = Array.from(stepper.step(zeroX, t, tNext, zeroZ).dataSync());
+      jacobian((z: Tensor) => flat(stepper.step(zeroX, t, tNext, zeroZ.map((w, i) => (i === j ? reshape(z, [1, D]) : w)))))(reshape(zeroZ[j], [D])));
+    const b = stepper.step(zeroX, t, tNext, zeroZ);
     // Affinity check at a random point: a step with a norm-dependent step size (Langevin corrector) fails here.
-    const r = normalHost(foldIn(key(7), D), D * (q + 1));
-    const xr = Array.from(r.subarray(0, D));
-    const zr = Array.from({ length: q }, (_, j) => Array.from(r.subarray(D * (j + 1), D * (j + 2))));
-    const got = stepper.step(fromArray([xr], opts), t, tNext, zr.map((z) => fromArray([z], opts))).dataSync();
-    for (let i = 0; i < D; i++) {
-      let want = b[i];
-      for (let j = 0; j < D; j++) want += A[i][j] * xr[j];
-      C.forEach((Cj, k) => {
-        for (let j = 0; j < D; j++) want += Cj[i][j] * zr[k][j];
-      });
-      if (!(Math.abs(got[i] - want) <= (opts.dtype === "float32" ? 1e-4 : 1e-9) * (1 + Math.abs(want)))) {
-        throw new Error(`${stepper.name}: the step is not affine in the state and noise (component ${i}: ${got[i]} vs ${want}); exact moment propagation does not apply, use a Monte-Carlo estimate`);
-      }
-    }
-    return { A, b, C };
+    const got = stepper.step(fromArray([xr], opts), t, tNext, zr.map((z) => fromArray([z], opts)));
+    return [A, b, got, ...C];
   });
+  return { tensors, xr, zr, tol: opts.dtype === 'float32' ? 1e-4 : 1e-9 };
+}
+
+function finishAffine(stepper: Stepper, D: number, vals: readonly ArrayLike<number>[], xr: number[], zr: number[][], tol: number): Affine {
+  const [Ad, bd, got, ...Cd] = vals;
+  const A = toMatrix(Ad, D);
+  const b = Array.from(bd);
+  const C = Cd.map((c) => toMatrix(c, D));
+  for (let i = 0; i < D; i++) {
+    let want = b[i];
+    for (let j = 0; j < D; j++) want += A[i][j] * xr[j];
+    C.forEach((Cj, k) => {
+      for (let j = 0; j < D; j++) want += Cj[i][j] * zr[k][j];
+    });
+    if (!(Math.abs(got[i] - want) <= tol * (1 + Math.abs(want)))) {
+      throw new Error(`${stepper.name}: the step is not affine in the state and noise (component ${i}: ${got[i]} vs ${want}); exact moment propagation does not apply, use a Monte-Carlo estimate`);
+    }
+  }
+  return { A, b, C };
+}
+
+/** The affine maps of one step at (t, tNext): x' = A x + b + Σ_j C_j z_j, checked at a random point. */
+export function affineStep(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string): Affine {
+  const { tensors, xr, zr, tol } = affineTensors(stepper, D, t, tNext, backend);
+  try {
+    return finishAffine(stepper, D, tensors.map((x) => x.dataSync()), xr, zr, tol);
+  } finally {
+    dispose(tensors);
+  }
+}
+
+/** affineStep for backends without synchronous readback (WebGPU). */
+export async function affineStepAsync(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string): Promise<Affine> {
+  const { tensors, xr, zr, tol } = affineTensors(stepper, D, t, tNext, backend);
+  try {
+    return finishAffine(stepper, D, await Promise.all(tensors.map((x) => x.data())), xr, zr, tol);
+  } finally {
+    dispose(tensors);
+  }
+}
+
+/** m' = A m + b, P' = A P Aᵀ + Σ_j C_j C_jᵀ. */
+function advanceMoments({ mean, cov }: Moments, { A, b, C }: Affine): Moments {
+  const m = A.map((row, r) => row.reduce((s, a, j) => s + a * mean[j], b[r]));
+  let P = matmulM(matmulM(A, cov), transposeM(A));
+  for (const Cj of C) {
+    const CC = matmulM(Cj, transposeM(Cj));
+    P = P.map((row, r) => row.map((v, c) => v + CC[r][c]));
+  }
+  return { mean: m, cov: P };
 }
 
 /** Propagate exact means and covariances through a stepper along a grid. */
 export function propagateMoments(stepper: Stepper, grid: ArrayLike<number>, m0: Moments, backend?: Backend | string): Moments {
-  const D = m0.mean.length;
-  let m = [...m0.mean];
-  let P: Matrix = m0.cov.map((r) => [...r]);
-  for (let i = 0; i + 1 < grid.length; i++) {
-    const { A, b, C } = affineStep(stepper, D, grid[i], grid[i + 1], backend);
-    m = A.map((row, r) => row.reduce((s, a, j) => s + a * m[j], b[r]));
-    P = matmulM(matmulM(A, P), transposeM(A));
-    for (const Cj of C) {
-      const CC = matmulM(Cj, transposeM(Cj));
-      P = P.map((row, r) => row.map((v, c) => v + CC[r][c]));
-    }
-  }
-  return { mean: m, cov: P };
+  let m = m0;
+  for (let i = 0; i + 1 < grid.length; i++) m = advanceMoments(m, affineStep(stepper, m0.mean.length, grid[i], grid[i + 1], backend));
+  return m;
+}
+
+/** propagateMoments for backends without synchronous readback. */
+export async function propagateMomentsAsync(stepper: Stepper, grid: ArrayLike<number>, m0: Moments, backend?: Backend | string): Promise<Moments> {
+  let m = m0;
+  for (let i = 0; i + 1 < grid.length; i++) m = advanceMoments(m, await affineStepAsync(stepper, m0.mean.length, grid[i], grid[i + 1], backend));
+  return m;
 }
 
 /** ‖m − m*‖₂ + ‖P − P*‖_F. */

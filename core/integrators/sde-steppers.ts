@@ -10,8 +10,9 @@
  * Discrete indices are i = round(t(N − 1)/T), which avoids score_sde's off-by-one from truncation.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, mul, sqrt, square, sub } from '../tensor/ops/elementwise.js';
+import { add, div, mul, sqrt, square } from '../tensor/ops/elementwise.js';
 import { mean, sum } from '../tensor/ops/reduce.js';
+import { linearCombination } from '../tensor/ops/fused.js';
 import type { ScoreFn, Sde } from '../sde/types.js';
 import type { ScalarLinearSde } from '../sde/linear.js';
 import type { Stepper } from './stepper.js';
@@ -23,7 +24,8 @@ export function eulerMaruyama(sde: Sde, score: ScoreFn): Stepper {
     nfePerStep: 1,
     step(x, t, tNext, [z]) {
       const h = t - tNext;
-      return add(sub(x, mul(sde.reverseDrift(x, t, score, false), h)), mul(sde.applyDiffusion(z, t), Math.sqrt(Math.abs(h))));
+      // x − f̄(x, t)·h + G(t)z·√|h|, one fused pass where the backend has it
+      return linearCombination([x, sde.reverseDrift(x, t, score, false), sde.applyDiffusion(z, t)], [1, -h, Math.sqrt(Math.abs(h))]);
     },
   };
 }
@@ -50,8 +52,8 @@ export function reverseDiffusion(sde: Sde, score: ScoreFn, N: number): Stepper {
     nfePerStep: 1,
     step(x, t, _tNext, [z]) {
       const { a, G } = lin.discretize(indexOf(sde, t, N), N);
-      const revF = sub(mul(x, a), mul(score(x, t), G * G));
-      return add(sub(x, revF), mul(z, G));
+      // x − (a·x − G²·s) + G·z
+      return linearCombination([x, score(x, t), z], [1 - a, G * G, G]);
     },
   };
 }
@@ -69,12 +71,13 @@ export function ancestral(sde: Sde, score: ScoreFn, N: number): Stepper {
       const i = indexOf(sde, t, N);
       if (lin.kind === 'vp') {
         const beta = lin.discretize(i, N).G ** 2;
-        return add(div(add(x, mul(score(x, t), beta)), Math.sqrt(1 - beta)), mul(z, Math.sqrt(beta)));
+        const r = 1 / Math.sqrt(1 - beta);
+        return linearCombination([x, score(x, t), z], [r, beta * r, Math.sqrt(beta)]);
       }
       const sig = lin.std((i / (N - 1)) * sde.T);
       const prev = i === 0 ? 0 : lin.std(((i - 1) / (N - 1)) * sde.T);
       const d2 = sig * sig - prev * prev;
-      return add(add(x, mul(score(x, t), d2)), mul(z, Math.sqrt((prev * prev * d2) / (sig * sig))));
+      return linearCombination([x, score(x, t), z], [1, d2, Math.sqrt((prev * prev * d2) / (sig * sig))]);
     },
   };
 }

@@ -19,7 +19,7 @@
  * step is exact (score fields −v/M + g(x, t)).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { add, mul, sub } from '../tensor/ops/elementwise.js';
+import { linearCombination } from '../tensor/ops/fused.js';
 import { concat } from '../tensor/ops/manipulate.js';
 import type { CldSde } from '../sde/cld.js';
 import type { ScoreFn, Sde } from '../sde/types.js';
@@ -29,34 +29,35 @@ import type { Stepper } from './stepper.js';
 export function sscsLinearFlow(sde: CldSde, u: Tensor, b: number, z: Tensor | null): Tensor {
   const k = sde.kernelOfIntegral(b, 0, 0);
   const { x, v } = sde.split(u);
-  let xn = sub(mul(x, k.mxx), mul(v, k.mxv));
-  let vn = add(mul(x, -k.mvx), mul(v, k.mvv));
-  if (z) {
-    const { x: zx, v: zv } = sde.split(z);
-    xn = add(xn, mul(zx, k.L11));
-    vn = add(vn, sub(mul(zv, k.L22), mul(zx, k.L21)));
-  }
-  return concat([xn, vn], -1);
+  // mean (mxx·x − mxv·v, −mvx·x + mvv·v) plus the Cholesky factor applied to z, each one fused pass
+  if (!z) return concat([linearCombination([x, v], [k.mxx, -k.mxv]), linearCombination([x, v], [-k.mvx, k.mvv])], -1);
+  const { x: zx, v: zv } = sde.split(z);
+  return concat([
+    linearCombination([x, v, zx], [k.mxx, -k.mxv, k.L11]),
+    linearCombination([x, v, zv, zx], [-k.mvx, k.mvv, k.L22, -k.L21]),
+  ], -1);
 }
 
 /** The score part S over a reverse-time step h at forward time t (one Euler step on v). */
 export function sscsScoreStep(sde: CldSde, score: ScoreFn, u: Tensor, t: number, h: number): Tensor {
   const { x, v } = sde.split(u);
-  return concat([x, add(v, mul(scoreField(sde, score, u, t), h))], -1);
+  const c = 2 * sde.Gamma * sde.beta(t) * h;
+  return concat([x, linearCombination([v, score(u, t)], [1 + c / sde.M, c])], -1);
 }
 
 /** The S vector field on v: 2Γβ(t)(s(u, t) + M⁻¹v). */
 function scoreField(sde: CldSde, score: ScoreFn, u: Tensor, t: number): Tensor {
   const { v } = sde.split(u);
-  return mul(add(score(u, t), mul(v, 1 / sde.M)), 2 * sde.Gamma * sde.beta(t));
+  const c = 2 * sde.Gamma * sde.beta(t);
+  return linearCombination([score(u, t), v], [c, c / sde.M]);
 }
 
 /** The score part S from forward time t to t − h by Heun's method (second order; two score evaluations). */
 export function sscsScoreStepHeun(sde: CldSde, score: ScoreFn, u: Tensor, t: number, h: number): Tensor {
   const { x, v } = sde.split(u);
   const k1 = scoreField(sde, score, u, t);
-  const k2 = scoreField(sde, score, concat([x, add(v, mul(k1, h))], -1), t - h);
-  return concat([x, add(v, mul(add(k1, k2), h / 2))], -1);
+  const k2 = scoreField(sde, score, concat([x, linearCombination([v, k1], [1, h])], -1), t - h);
+  return concat([x, linearCombination([v, k1, k2], [1, h / 2, h / 2])], -1);
 }
 
 export interface SscsOptions {

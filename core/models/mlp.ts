@@ -15,7 +15,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Backend } from '../tensor/backend.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { fromArray, zeros } from '../tensor/create.js';
-import { add, cos, div, elu, leakyRelu, mul, relu, silu, sin, softplus, tanh } from '../tensor/ops/elementwise.js';
+import { dense } from '../tensor/ops/fused.js';
+import { cos, div, elu, leakyRelu, mul, relu, silu, sin, softplus, tanh } from '../tensor/ops/elementwise.js';
 import { concat, expandDims, reshape } from '../tensor/ops/manipulate.js';
 import { matmul } from '../tensor/ops/linalg.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
@@ -128,9 +129,9 @@ export function mlp(cfg: MlpConfig, k: PRNGKey, opts: ModelOptions = {}): Mlp {
     if (t.rank !== 1 || t.shape[0] !== x.shape[0]) throw new ShapeError(`MLP: t must have shape [${x.shape[0]}], got ${shapeToString(t.shape)}`);
     const emb = embed(t);
     let h = emb ? concat([x, emb], 1) : x;
+    const last = p.layers.length - 1;
     p.layers.forEach((l, i) => {
-      h = add(matmul(h, l.W), l.b);
-      if (i < p.layers.length - 1) h = act(h);
+      h = i < last ? dense(h, l.W, l.b, config.activation, act) : dense(h, l.W, l.b, 'none', (z) => z);
     });
     return h;
   };

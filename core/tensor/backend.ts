@@ -84,4 +84,13 @@ export interface Backend<H = any> {
   /** Adjoint of gather: zeros of `outShape` with `updates` added at `indices` along `axis`. */
   scatterAdd(updates: TensorInfo<H>, indices: TensorInfo<H>, axis: number, outShape: Shape): H;
   cast(x: TensorInfo<H>, dtype: DType): H;
+
+  // Optional fused kernels (core/tensor/ops/fused.ts composes primitives where they are absent).
+  /** Σ_i coeffs[i]·xs[i], float operands of one dtype broadcasting to `outShape`. */
+  linearCombination?(xs: readonly TensorInfo<H>[], coeffs: readonly number[], outShape: Shape): H;
+  /**
+   * act(x·W + b), x [n, k], W [k, m], b [m]; undefined when this backend does not fuse that
+   * activation or size (core then composes).
+   */
+  dense?(x: TensorInfo<H>, W: TensorInfo<H>, b: TensorInfo<H>, activation: string): H | undefined;
 }

@@ -10,3 +10,4 @@ export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/manipulate.js';
 export * from './ops/linalg.js';
+export * from './ops/fused.js';

@@ -61,13 +61,26 @@ function row(property: string, be: sk.Backend, cases: number, worst: number, det
   return { property, backend: be.name, cases, worst, pass: worst <= 1, detail };
 }
 
+/**
+ * Build tensors in a tidy scope, read them back (asynchronously: WebGPU backends have no synchronous
+ * readback) and dispose them.
+ */
+export async function readTidy(f: () => readonly sk.Tensor[]): Promise<sk.TypedArray[]> {
+  const ts = sk.tidy(() => [...f()]);
+  try {
+    return await Promise.all(ts.map((t) => t.data()));
+  } finally {
+    sk.dispose(ts);
+  }
+}
+
 /** Run a property over fast-check cases, tracking the worst error/tolerance ratio; exceptions fail the row. */
-function propertyRow(name: string, be: sk.Backend, gen: fc.Arbitrary<CaseInstance>, runs: number, seed: number, body: (inst: CaseInstance) => number): VerifyRow {
+async function propertyRow(name: string, be: sk.Backend, gen: fc.Arbitrary<CaseInstance>, runs: number, seed: number, body: (inst: CaseInstance) => Promise<number>): Promise<VerifyRow> {
   let worst = 0;
   let cases = 0;
   let detail: string | undefined;
-  const r = fc.check(fc.property(gen, (inst) => {
-    const ratio = sk.tidy(() => body(inst));
+  const r = await fc.check(fc.asyncProperty(gen, async (inst) => {
+    const ratio = await body(inst);
     cases++;
     if (ratio > worst) {
       worst = ratio;
@@ -81,7 +94,7 @@ function propertyRow(name: string, be: sk.Backend, gen: fc.Arbitrary<CaseInstanc
   return row(name, be, cases, worst, r.failed ? `${detail ?? ''}; ${replay}` : undefined);
 }
 
-export function verifyBackend(be: sk.Backend, o: VerifyOptions): VerifyRow[] {
+export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<VerifyRow[]> {
   const ref = o.reference;
   const dtype = be.defaultFloat;
   const eps = sk.epsOf(dtype);
@@ -93,15 +106,17 @@ export function verifyBackend(be: sk.Backend, o: VerifyOptions): VerifyRow[] {
   // 1. primitives
   for (const c of OP_CASES) {
     const declared = be.accuracy?.[c.name as keyof NonNullable<sk.Backend['accuracy']>];
-    rows.push(propertyRow(`primitive ${c.name}${declared ? ` (declared ±${declared.absoluteUlps}ε abs)` : ''}`, be, c.gen, runs, seed, (inst) => {
+    rows.push(await propertyRow(`primitive ${c.name}${declared ? ` (declared ±${declared.absoluteUlps}ε abs)` : ''}`, be, c.gen, runs, seed, async (inst) => {
       const f = (xs: sk.Tensor[]): sk.Tensor => c.apply(xs, inst.params);
-      const xsRef = caseInputs(c, inst, ref, dtype).map((x) => sk.astype(x, 'float64'));
-      const y = f(caseInputs(c, inst, be, dtype));
-      const yRef = f(xsRef);
-      if (y.shape.join() !== yRef.shape.join()) throw new Error(`${c.name}: shape [${y.shape}] vs reference [${yRef.shape}]`);
-      const got = y.dataSync();
-      const want = yRef.dataSync();
-      const cond = conditionScale(f, xsRef);
+      const [got] = await readTidy(() => {
+        const y = f(caseInputs(c, inst, be, dtype));
+        if (y.shape.join() !== c.apply(caseInputs(c, inst, ref, dtype), inst.params).shape.join()) throw new Error(`${c.name}: shape [${y.shape}] differs from the reference's`);
+        return [y];
+      });
+      const { want, cond } = sk.tidy(() => {
+        const xsRef = caseInputs(c, inst, ref, dtype).map((x) => sk.astype(x, 'float64'));
+        return { want: f(xsRef).dataSync(), cond: conditionScale(f, xsRef) };
+      });
       // an accuracy the backend declares for this op: an absolute floor of absoluteUlps·ε
       const floor = (be.accuracy?.[c.name as keyof NonNullable<sk.Backend['accuracy']>]?.absoluteUlps ?? 0) * eps;
       let worst = 0;
@@ -112,18 +127,21 @@ export function verifyBackend(be: sk.Backend, o: VerifyOptions): VerifyRow[] {
 
   // 2. autodiff transposition on the backend
   const smooth = OP_CASES.filter((c) => !c.kinked);
-  rows.push(propertyRow('autodiff ⟨u,Jv⟩ = ⟨Jᵀu,v⟩', be, fc.tuple(fc.nat(smooth.length - 1), fc.integer({ min: 0, max: 2 ** 30 })).chain(([ci, s]) => smooth[ci].gen.map((inst) => ({ ...inst, params: { ...inst.params, __case: ci }, seed: inst.seed + s }))), runs * 2, seed, (inst) => {
+  rows.push(await propertyRow('autodiff ⟨u,Jv⟩ = ⟨Jᵀu,v⟩', be, fc.tuple(fc.nat(smooth.length - 1), fc.integer({ min: 0, max: 2 ** 30 })).chain(([ci, s]) => smooth[ci].gen.map((inst) => ({ ...inst, params: { ...inst.params, __case: ci }, seed: inst.seed + s }))), runs * 2, seed, async (inst) => {
     const c = smooth[inst.params.__case as number];
-    const xs = caseInputs(c, inst, be, dtype);
-    const f = (ys: sk.Tensor[]): sk.Tensor => c.apply(ys, inst.params);
-    const vs = xs.map((x, i) => sk.random.normal(sk.random.key(inst.seed + 11 + i), x.shape, { backend: be, dtype }));
-    const { out, tangent } = sk.jvp(f, xs, vs);
-    const u = sk.random.normal(sk.random.key(inst.seed + 5), out.shape, { backend: be, dtype });
-    const g = sk.vjp(f, xs).vjp(u);
-    const a = sk.sum(sk.mul(u, tangent)).itemSync();
-    const b = g.reduce((s, gi, i) => s + sk.sum(sk.mul(gi, vs[i])).itemSync(), 0);
-    const scale = sk.sum(sk.abs(sk.mul(u, tangent))).itemSync() + g.reduce((s, gi, i) => s + sk.sum(sk.abs(sk.mul(gi, vs[i]))).itemSync(), 0);
-    return Math.abs(a - b) / (4 * k * eps * scale + Number.MIN_VALUE);
+    const [a, b, sa, sb] = await readTidy(() => {
+      const xs = caseInputs(c, inst, be, dtype);
+      const f = (ys: sk.Tensor[]): sk.Tensor => c.apply(ys, inst.params);
+      const vs = xs.map((x, i) => sk.random.normal(sk.random.key(inst.seed + 11 + i), x.shape, { backend: be, dtype }));
+      const { out, tangent } = sk.jvp(f, xs, vs);
+      const u = sk.random.normal(sk.random.key(inst.seed + 5), out.shape, { backend: be, dtype });
+      const g = sk.vjp(f, xs).vjp(u);
+      const gv = sk.stack(g.map((gi, i) => sk.sum(sk.mul(gi, vs[i]))));
+      const gva = sk.stack(g.map((gi, i) => sk.sum(sk.abs(sk.mul(gi, vs[i])))));
+      return [sk.sum(sk.mul(u, tangent)), gv, sk.sum(sk.abs(sk.mul(u, tangent))), gva];
+    });
+    const total = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0);
+    return Math.abs(a[0] - total(b)) / (4 * k * eps * (sa[0] + total(sb)) + Number.MIN_VALUE);
   }));
 
   // 3. conservativeness
@@ -133,65 +151,67 @@ export function verifyBackend(be: sk.Backend, o: VerifyOptions): VerifyRow[] {
   const energy = sk.energyScore<sk.MlpParams>((p, x, t) => sk.reshape(en.apply(p, x, t), [x.shape[0]]));
   const x2 = sk.random.normal(sk.random.key(seed + 2), [32, 2], opts);
   const t2 = sk.full([32], 0.5, opts);
-  rows.push(sk.tidy(() => {
-    const J = sk.batchJacobian(energy, en.init, x2, t2);
-    const a = sk.asymmetryExact(energy, en.init, x2, t2).asym.dataSync();
-    const jn = sk.sum(sk.square(J), [1, 2]).dataSync();
+  {
+    const [a, jn] = await readTidy(() => [
+      sk.asymmetryExact(energy, en.init, x2, t2).asym,
+      sk.sum(sk.square(sk.batchJacobian(energy, en.init, x2, t2)), [1, 2]),
+    ]);
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]) / (k * k * eps * eps * jn[i] + Number.MIN_VALUE) / 64);
-    return row('energy model: ½‖J − Jᵀ‖²_F = 0', be, a.length, worst);
-  }));
-  rows.push(sk.tidy(() => {
-    const J = sk.batchJacobian(mlp.apply, mlp.init, x2, t2).dataSync();
-    const a = sk.asymmetryExact(mlp.apply, mlp.init, x2, t2).asym.dataSync();
+    rows.push(row('energy model: ½‖J − Jᵀ‖²_F = 0', be, a.length, worst));
+  }
+  {
+    const [J, a] = await readTidy(() => [sk.batchJacobian(mlp.apply, mlp.init, x2, t2), sk.asymmetryExact(mlp.apply, mlp.init, x2, t2).asym]);
     let worst = 0;
     for (let i = 0; i < a.length; i++) {
       const want = (J[i * 4 + 1] - J[i * 4 + 2]) ** 2;
       worst = Math.max(worst, Math.abs(a[i] - want) / (k * eps * (want + Array.from(J.slice(i * 4, i * 4 + 4)).reduce((s, v) => s + v * v, 0)) + Number.MIN_VALUE));
     }
-    return row('2-D: Asym = (∂s₁/∂x₂ − ∂s₂/∂x₁)²', be, a.length, worst);
-  }));
-  rows.push(sk.tidy(() => {
+    rows.push(row('2-D: Asym = (∂s₁/∂x₂ − ∂s₂/∂x₁)²', be, a.length, worst));
+  }
+  {
+    const hs = await readTidy(() => Array.from({ length: 10 }, (_, r) =>
+      sk.asymmetryHutchinson(mlp.apply, mlp.init, x2, t2, sk.random.key(seed + 100 + r), { form: 'norm' }).asym));
     let worst = 0;
-    for (let r = 0; r < 10; r++) {
-      const h = sk.asymmetryHutchinson(mlp.apply, mlp.init, x2, t2, sk.random.key(seed + 100 + r), { form: 'norm' }).asym.dataSync();
-      for (const v of h) worst = Math.max(worst, v < 0 ? Infinity : 0);
-    }
-    return row("Hutchinson 'norm' estimate ≥ 0", be, 320, worst);
-  }));
+    for (const h of hs) for (const v of h) worst = Math.max(worst, v < 0 ? Infinity : 0);
+    rows.push(row("Hutchinson 'norm' estimate ≥ 0", be, 320, worst));
+  }
 
   // 4. Strang splitting invariants (SSCS's A flow and skeleton)
   const cld = sk.cldSde();
   const flowA = (b: number): sk.Stepper => ({ name: 'A', noiseDraws: 1, nfePerStep: 0, step: (u, _t, _n, [z]) => sk.sscsLinearFlow(cld, u, b, z) });
   const start: sk.Moments = { mean: [0.3, -1.2, 0.7, 0.1], cov: [[1.1, 0.2, 0.1, 0], [0.2, 0.8, 0, -0.05], [0.1, 0, 0.3, 0.02], [0, -0.05, 0.02, 0.4]] };
   const once = [1, 0.5];
-  rows.push(sk.tidy(() => {
+  const moments = sk.propagateMomentsAsync;
+  {
     let worst = 0;
     for (const [b1, b2] of [[0.3, 0.7], [1e-3, 2e-3], [1.5, 0.01]]) {
-      const two = sk.propagateMoments(flowA(b2), once, sk.propagateMoments(flowA(b1), once, start, be), be);
-      const one = sk.propagateMoments(flowA(b1 + b2), once, start, be);
+      const two = await moments(flowA(b2), once, await moments(flowA(b1), once, start, be), be);
+      const one = await moments(flowA(b1 + b2), once, start, be);
       worst = Math.max(worst, sk.momentError(two, one) / (k * eps * 16));
     }
-    return row('Strang: A(b₁)∘A(b₂) = A(b₁ + b₂)', be, 3, worst);
-  }));
-  rows.push(sk.tidy(() => {
+    rows.push(row('Strang: A(b₁)∘A(b₂) = A(b₁ + b₂)', be, 3, worst));
+  }
+  {
     const eq: sk.Moments = { mean: [0, 0, 0, 0], cov: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, cld.M, 0], [0, 0, 0, cld.M]] };
     let worst = 0;
-    for (const b of [1e-4, 0.01, 0.5, 3]) worst = Math.max(worst, sk.momentError(sk.propagateMoments(flowA(b), once, eq, be), eq) / (k * eps * 8));
-    return row('Strang: A preserves N(0, I) × N(0, M I)', be, 4, worst);
-  }));
-  rows.push(sk.tidy(() => {
+    for (const b of [1e-4, 0.01, 0.5, 3]) worst = Math.max(worst, sk.momentError(await moments(flowA(b), once, eq, be), eq) / (k * eps * 8));
+    rows.push(row('Strang: A preserves N(0, I) × N(0, M I)', be, 4, worst));
+  }
+  {
     const score: sk.ScoreFn = (u, t) => sk.add(sk.mul(cld.split(u).v, -1 / cld.M), sk.mul(sk.tanh(cld.split(u).x), 1 + t));
     const st = sk.sscs(cld, score, { stochastic: false });
-    const u0 = sk.random.normal(sk.random.key(seed + 3), [16, 4], opts);
     let worst = 0;
     for (const [t, h] of [[0.8, 0.1], [0.3, 0.01], [0.05, 0.04]]) {
-      const back = st.step(st.step(u0, t, t - h, []), t - h, t, []);
-      const err = sk.max(sk.abs(sk.sub(back, u0))).itemSync();
-      worst = Math.max(worst, err / (k * eps * 64 * (1 + sk.max(sk.abs(u0)).itemSync())));
+      const [err, size] = await readTidy(() => {
+        const u0 = sk.random.normal(sk.random.key(seed + 3), [16, 4], opts);
+        const back = st.step(st.step(u0, t, t - h, []), t - h, t, []);
+        return [sk.max(sk.abs(sk.sub(back, u0))), sk.max(sk.abs(u0))];
+      });
+      worst = Math.max(worst, err[0] / (k * eps * 64 * (1 + size[0])));
     }
-    return row('Strang: SSCS skeleton h then −h returns the start', be, 3, worst);
-  }));
+    rows.push(row('Strang: SSCS skeleton h then −h returns the start', be, 3, worst));
+  }
 
   // 5. sampler trajectories under the same noise
   const mix = sk.gmm({ weights: [0.4, 0.6], means: [[-1.5, 0], [1.5, 0.5]], covs: [[[0.3, 0], [0, 0.3]], [[0.2, 0.05], [0.05, 0.3]]] });
@@ -202,20 +222,20 @@ export function verifyBackend(be: sk.Backend, o: VerifyOptions): VerifyRow[] {
     ['predictor–corrector (VP)', vp, (s) => sk.predictorCorrector(sk.reverseDiffusion(vp, s, 20), sk.langevinCorrector(vp, s, { snr: 0.16, N: 20 }))],
   ];
   for (const [name, sde, make] of cases) {
-    rows.push(sk.tidy(() => {
+    {
       const grid = sk.timeGrid({ steps: 20, eps: 1e-3 });
-      const run = (b: sk.Backend, dt: sk.FloatDType): Float64Array => {
-        const x0 = sde.priorSample(sk.random.key(seed + 4), 64, 2, { backend: b, dtype: dt });
-        return Float64Array.from(sk.integrate(make(sk.exactScore(sde, mix)), x0, grid, sk.random.key(seed + 5)).x.dataSync());
+      const run = async (b: sk.Backend, dt: sk.FloatDType): Promise<Float64Array> => {
+        const [x] = await readTidy(() => [sk.integrate(make(sk.exactScore(sde, mix)), sde.priorSample(sk.random.key(seed + 4), 64, 2, { backend: b, dtype: dt }), grid, sk.random.key(seed + 5)).x]);
+        return Float64Array.from(x);
       };
-      const got = run(be, dtype);
-      const want = run(ref, 'float64');
+      const got = await run(be, dtype);
+      const want = await run(ref, 'float64');
       let worst = 0;
       const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       // 20 steps, each a few dozen roundings propagated through a contracting map: budget k·ε·20·64 of the state's scale
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (k * eps * 20 * 64 * (1 + scale)));
-      return row(`sampler: 20 steps of ${name}`, be, want.length, worst);
-    }));
+      rows.push(row(`sampler: 20 steps of ${name}`, be, want.length, worst));
+    }
   }
   return rows;
 }

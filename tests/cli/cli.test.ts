@@ -115,7 +115,8 @@ describe('scorekit CLI', () => {
     const j = JSON.parse(run('verify', '--backends', broken, '--runs', '3', '--json').stdout);
     assert.ok(j.failed > 0 && j.rows.some((r: { property: string; pass: boolean }) => r.property === 'primitive sum' && !r.pass));
     badInput(['verify', '--backends', './no/such/backend.js'], /cannot load backend module/);
-    badInput(['verify', '--backends', 'gpujs'], /unknown backend 'gpujs'/);
+    badInput(['verify', '--backends', 'nosuch'], /unknown backend 'nosuch'/);
+    badInput(['verify', '--backend', 'cpu:float32', '--backends', 'cpu:float32'], /either --backend or --backends/);
   });
 
   it('a checkpoint of another kind of model is refused', () => {
