@@ -14,21 +14,30 @@ import { sizeOf } from '../../core/tensor/shape.js';
 type T = TensorInfo<TF.Tensor>;
 type TfDType = 'float32' | 'int32' | 'bool';
 
+/**
+ * Absolute accuracy per engine, measured on a dense grid of [−10, 10] against float64 and declared
+ * with a 2–3× margin. wasm: sin/cos/log1p err by up to 2.4e-7, 2.7e-7, 2.1e-7 (≈ 2ε; relative errors
+ * reach thousands of ulps near zeros of sin/cos and 390 ulps for log1p at 1e-3, a naive log(1 + x)).
+ * webgpu (llvmpipe): tanh, expm1, log1p and softplus are naive formulas over the shader's exp/log:
+ * absolute errors 1.2ε, 1.5ε (|x| < 1), 3.8ε and 10.2ε, relative errors up to 10⁴ ulps near 0.
+ */
+const ENGINE_ACCURACY: Record<string, Backend['accuracy']> = {
+  wasm: { sin: { absoluteUlps: 4 }, cos: { absoluteUlps: 4 }, log1p: { absoluteUlps: 4 } },
+  webgpu: { tanh: { absoluteUlps: 4 }, expm1: { absoluteUlps: 4 }, log1p: { absoluteUlps: 8 }, softplus: { absoluteUlps: 24 } },
+};
+
 export class TfjsBackend implements Backend<TF.Tensor> {
   readonly name: string;
   readonly defaultFloat = 'float32' as const;
   readonly dtypes: readonly DType[] = ['float32', 'int32', 'bool'];
 
-  /**
-   * Measured on a dense grid of [−10, 10]: the wasm engine's sin, cos and log1p err by up to 2.4e-7,
-   * 2.7e-7 and 2.1e-7 in absolute terms (≈ 2ε; relative errors reach thousands of ulps near zeros of
-   * sin/cos and 390 ulps for log1p at 1e-3, a naive log(1 + x)). Declared with a 2× margin.
-   */
+  /** Declared absolute accuracy of this engine's transcendental functions (ENGINE_ACCURACY). */
   readonly accuracy: Partial<Record<UnaryOp, { readonly absoluteUlps: number }>> | undefined;
 
   constructor(private readonly tf: typeof TF, readonly engine: string) {
     this.name = `tfjs:${engine}`;
-    this.accuracy = engine === 'wasm' ? { sin: { absoluteUlps: 4 }, cos: { absoluteUlps: 4 }, log1p: { absoluteUlps: 4 } } : undefined;
+    if (engine !== 'webgpu') this.readSync = (x: T) => x.handle.dataSync() as TypedArray;
+    this.accuracy = ENGINE_ACCURACY[engine];
   }
 
   /** Make this engine the active one (synchronous once it is initialised). */
@@ -56,9 +65,8 @@ export class TfjsBackend implements Backend<TF.Tensor> {
     return (await x.handle.data()) as TypedArray;
   }
 
-  readSync(x: T): TypedArray {
-    return x.handle.dataSync() as TypedArray;
-  }
+  /** Synchronous readback; absent on the webgpu engine, whose dataSync does not work in Node. */
+  readonly readSync?: (x: T) => TypedArray;
 
   dispose(h: TF.Tensor): void {
     h.dispose();
@@ -202,5 +210,12 @@ export class TfjsBackend implements Backend<TF.Tensor> {
 
   cast(x: T, dtype: DType): TF.Tensor {
     return this.run((tf) => tf.cast(x.handle, dtype as TfDType));
+  }
+
+  /** act(x·W + b) as tf.fused.matMul where tfjs fuses the activation (linear, relu); else core composes. */
+  dense(x: T, W: T, b: T, activation: string): TF.Tensor | undefined {
+    const act = activation === 'none' ? 'linear' : activation === 'relu' ? 'relu' : undefined;
+    if (!act) return undefined;
+    return this.run((tf) => tf.fused.matMul({ a: x.handle as TF.Tensor2D, b: W.handle as TF.Tensor2D, bias: b.handle, activation: act }));
   }
 }

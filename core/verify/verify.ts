@@ -105,7 +105,7 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
 
   // 1. primitives
   for (const c of OP_CASES) {
-    const declared = be.accuracy?.[c.name as keyof NonNullable<sk.Backend['accuracy']>];
+    const declared = be.accuracy?.[(c.name as sk.UnaryOp)] ?? (c.via && be.accuracy?.[c.via]);
     rows.push(await propertyRow(`primitive ${c.name}${declared ? ` (declared ±${declared.absoluteUlps}ε abs)` : ''}`, be, c.gen, runs, seed, async (inst) => {
       const f = (xs: sk.Tensor[]): sk.Tensor => c.apply(xs, inst.params);
       const [got] = await readTidy(() => {
@@ -118,7 +118,7 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
         return { want: f(xsRef).dataSync(), cond: conditionScale(f, xsRef) };
       });
       // an accuracy the backend declares for this op: an absolute floor of absoluteUlps·ε
-      const floor = (be.accuracy?.[c.name as keyof NonNullable<sk.Backend['accuracy']>]?.absoluteUlps ?? 0) * eps;
+      const floor = (declared ? declared.absoluteUlps : 0) * eps;
       let worst = 0;
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (k * eps * (Math.abs(want[i]) + cond[i]) + floor + Number.MIN_VALUE));
       return worst;

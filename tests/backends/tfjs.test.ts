@@ -34,6 +34,21 @@ describe('tfjs backend', () => {
   });
 });
 
+describe('tfjs fused dense', () => {
+  it('tf.fused.matMul (linear, relu) equals matmul + add + activation; other activations compose', async () => {
+    const be = await sk.getBackend('tfjs:wasm');
+    const mk = (s: number, shape: number[]) => sk.fromArray(sk.random.normalHost(sk.random.key(s), sk.sizeOf(shape)), { backend: be, shape });
+    const [x, W, b] = [mk(1, [33, 20]), mk(2, [20, 7]), mk(3, [7])];
+    for (const [act, f] of [['none', (h: sk.Tensor) => h], ['relu', sk.relu], ['silu', sk.silu]] as const) {
+      const raw = (be as unknown as { dense: (...a: unknown[]) => unknown }).dense(x, W, b, act);
+      assert.equal(raw === undefined, act === 'silu', `${act}: fused only where tfjs has the activation`);
+      const fused = await sk.dense(x, W, b, act, f).data();
+      const want = await f(sk.add(sk.matmul(x, W), b)).data();
+      for (let i = 0; i < want.length; i++) assert.ok(Math.abs(fused[i] - want[i]) <= 1e-5 * (1 + Math.abs(want[i])), `${act}[${i}]: ${fused[i]} vs ${want[i]}`);
+    }
+  });
+});
+
 describe('tfjs cross-checks', () => {
   it('first-order: core autodiff on tfjs:wasm = tf.grad of the same function written in tf ops', async () => {
     const be = await sk.getBackend('tfjs:wasm');
