@@ -189,4 +189,13 @@ export const OP_CASES: readonly OpCase[] = [
     domains: [[-2, 2], [-2, 2]],
     apply: ([a, b]) => sk.matmul(a, b),
   },
+  // fused primitives (a backend's fused kernel on the backend, the composition on the reference)
+  { ...binary('fused linearCombination', (a, b) => sk.linearCombination([a, b], [0.7, -1.3]), [-3, 3], [-3, 3]) },
+  ...(['none', 'silu', 'tanh', 'relu'] as const).map((act): OpCase => ({
+    name: `fused dense (${act})`,
+    gen: fc.tuple(dim, fc.integer({ min: 1, max: 40 }), dim, seedArb).map(([n, k, m, seed]) => ({ shapes: [[n, k], [k, m], [m]], params: {}, seed })),
+    domains: [[-2, 2], [-1, 1], [-1, 1]],
+    kinked: act === 'relu',
+    apply: ([x, W, b]) => sk.dense(x, W, b, act, (h) => ({ none: h, silu: sk.silu(h), tanh: sk.tanh(h), relu: sk.relu(h) })[act]),
+  })),
 ];
