@@ -56,6 +56,16 @@ const meta = (...parts: readonly (readonly number[])[]): Float32Array => {
   return Float32Array.from(flat.length ? flat : [0]);
 };
 
+/**
+ * How broadcasting operands map onto `out`: each one's layout, and — when any is strided — the rank
+ * and meta [outDims, strides of each operand] of the strided kernels (rank 0 and empty meta otherwise).
+ */
+function operands(xs: readonly TensorInfo<unknown>[], out: Shape): { layouts: Layout[]; r: number; m: Float32Array } {
+  const layouts = xs.map((x) => layoutOf(x.shape, out));
+  if (!layouts.includes('strided')) return { layouts, r: 0, m: meta() };
+  return { layouts, r: out.length, m: meta(out, ...xs.map((x) => broadcastStrides(x.shape, out))) };
+}
+
 export class GpujsBackend implements Backend<GpuHandle> {
   readonly name: string;
   readonly defaultFloat = 'float32' as const;
@@ -137,11 +147,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
   }
 
   private elementwise(op: BinaryOp | CompareOp | LogicalOp, a: T, b: T, out: Shape): GpuHandle {
-    const la = layoutOf(a.shape, out);
-    const lb = layoutOf(b.shape, out);
-    const strided = la === 'strided' || lb === 'strided';
-    const r = strided ? out.length : 0;
-    const m = strided ? meta(out, broadcastStrides(a.shape, out), broadcastStrides(b.shape, out)) : meta();
+    const { layouts: [la, lb], r, m } = operands([a, b], out);
     return this.run(binarySource(op, la, lb, r), sizeOf(out), [a.handle.store, b.handle.store, m]);
   }
 
@@ -171,10 +177,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
   }
 
   where(cond: T, a: T, b: T, outShape: Shape): GpuHandle {
-    const ls = [cond, a, b].map((t) => layoutOf(t.shape, outShape));
-    const strided = ls.includes('strided');
-    const r = strided ? outShape.length : 0;
-    const m = strided ? meta(outShape, ...[cond, a, b].map((t) => broadcastStrides(t.shape, outShape))) : meta();
+    const { layouts: ls, r, m } = operands([cond, a, b], outShape);
     return this.run(whereSource(ls[0], ls[1], ls[2], r), sizeOf(outShape), [cond.handle.store, a.handle.store, b.handle.store, m]);
   }
 
@@ -312,10 +315,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
   // ---- fused primitives -------------------------------------------------------------------------
 
   linearCombination(xs: readonly T[], coeffs: readonly number[], outShape: Shape): GpuHandle {
-    const ls = xs.map((x) => layoutOf(x.shape, outShape));
-    const strided = ls.includes('strided');
-    const r = strided ? outShape.length : 0;
-    const m = strided ? meta(outShape, ...xs.map((x) => broadcastStrides(x.shape, outShape))) : meta();
+    const { layouts: ls, r, m } = operands(xs, outShape);
     return this.run(linearCombinationSource(ls, r), sizeOf(outShape), [...xs.map((x) => x.handle.store), Float32Array.from(coeffs), m]);
   }
 
@@ -328,8 +328,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
 
   /** Resolves once every operation issued so far has run (webgpu mode; immediate elsewhere). */
   flush(): Promise<void> {
-    const r = this.runner as Runner & { flush?: () => Promise<void> };
-    return r.flush ? r.flush() : Promise.resolve();
+    return this.runner.flush();
   }
 
   /** Kernels compiled so far (one per op, layout and rank: sizes are dynamic). */

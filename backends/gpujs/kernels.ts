@@ -323,8 +323,8 @@ const ACT: Record<DenseActivation, string> = {
 };
 
 /**
- * Fused dense layer act(x·W + b): x [B, K], W [K, N], b [N] → out [B, N], K ≤ CHUNK·… summed in
- * chunks of CHUNK sequentially then added (K is a layer width: small). meta = [N, K].
+ * Fused dense layer act(x·W + b): x [B, K], W [K, N], b [N] → out [B, N], one sequential K-term sum
+ * per output (K is a layer width; the backend fuses only K ≤ 4·CHUNK). meta = [N, K].
  */
 export function denseSource(act: DenseActivation, kLiteral: number): KernelSource {
   return {

@@ -32,6 +32,8 @@ export interface Runner {
   read(s: Store): Promise<Float32Array>;
   readSync(s: Store): Float32Array;
   release(s: Store): void;
+  /** Resolves when every call issued so far has run (immediately for the synchronous modes). */
+  flush(): Promise<void>;
   /** Live stores and their bytes (device buffers in webgpu mode). */
   readonly live: { stores: number; bytes: number };
   /** Kernels compiled so far. */
@@ -112,6 +114,10 @@ class ImmediateRunner extends RunnerBase implements Runner {
   release(s: Store): void {
     s.data = undefined;
     this.untrack(s);
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
@@ -197,7 +203,6 @@ class QueuedRunner extends RunnerBase implements Runner {
     });
   }
 
-  /** Resolves when every call issued so far has run (tests, benchmarks). */
   flush(): Promise<void> {
     return new Promise((resolve) => this.push(() => resolve()));
   }

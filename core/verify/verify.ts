@@ -108,14 +108,15 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
     const declared = be.accuracy?.[(c.name as sk.UnaryOp)] ?? (c.via && be.accuracy?.[c.via]);
     rows.push(await propertyRow(`primitive ${c.name}${declared ? ` (declared ±${declared.absoluteUlps}ε abs)` : ''}`, be, c.gen, runs, seed, async (inst) => {
       const f = (xs: sk.Tensor[]): sk.Tensor => c.apply(xs, inst.params);
+      const { want, cond, shape } = sk.tidy(() => {
+        const xsRef = caseInputs(c, inst, ref, dtype).map((x) => sk.astype(x, 'float64'));
+        const yRef = f(xsRef);
+        return { want: yRef.dataSync(), cond: conditionScale(f, xsRef), shape: yRef.shape };
+      });
       const [got] = await readTidy(() => {
         const y = f(caseInputs(c, inst, be, dtype));
-        if (y.shape.join() !== c.apply(caseInputs(c, inst, ref, dtype), inst.params).shape.join()) throw new Error(`${c.name}: shape [${y.shape}] differs from the reference's`);
+        if (y.shape.join() !== shape.join()) throw new Error(`${c.name}: shape [${y.shape}] vs reference [${shape}]`);
         return [y];
-      });
-      const { want, cond } = sk.tidy(() => {
-        const xsRef = caseInputs(c, inst, ref, dtype).map((x) => sk.astype(x, 'float64'));
-        return { want: f(xsRef).dataSync(), cond: conditionScale(f, xsRef) };
       });
       // an accuracy the backend declares for this op: an absolute floor of absoluteUlps·ε
       const floor = (declared ? declared.absoluteUlps : 0) * eps;

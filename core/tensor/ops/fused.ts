@@ -11,7 +11,7 @@
  */
 import type { Backend } from '../backend.js';
 import { isFloat } from '../dtype.js';
-import { broadcastShapes, type Shape, shapeToString, ShapeError } from '../shape.js';
+import { broadcastShapes, type Shape, shapesEqual, shapeToString, ShapeError } from '../shape.js';
 import { makeTensor } from '../create.js';
 import { ConcreteTensor, type Tensor } from '../tensor.js';
 import { tidy } from '../scope.js';
@@ -30,7 +30,7 @@ interface LinCombParams {
 function composeLinComb(xs: readonly Tensor[], coeffs: readonly number[], outShape: Shape): Tensor {
   let acc = mul(xs[0], coeffs[0]);
   for (let i = 1; i < xs.length; i++) acc = add(acc, mul(xs[i], coeffs[i]));
-  return acc.shape.length === outShape.length && acc.shape.every((d, i) => d === outShape[i]) ? acc : broadcastTo(acc, outShape);
+  return shapesEqual(acc.shape, outShape) ? acc : broadcastTo(acc, outShape);
 }
 
 const linCombPrim: Primitive<LinCombParams> = {
