@@ -13,8 +13,9 @@ import { evalCommand } from './commands/eval.js';
 import { nllCommand } from './commands/nll.js';
 import { ordersCommand } from './commands/orders.js';
 import { verifyCommand } from './commands/verify.js';
+import { benchCommand } from './commands/bench.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, evalCommand, nllCommand, ordersCommand, verifyCommand];
+const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, evalCommand, nllCommand, ordersCommand, verifyCommand, benchCommand];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n');

@@ -4,11 +4,12 @@
  * Handles are ndarray views, so transpose, slice, reshape-of-contiguous and broadcast are O(1).
  */
 import ndarray from 'ndarray';
-import type { Backend, BinaryOp, CompareOp, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
+import type { Backend, BinaryOp, CompareOp, LogicalOp, MixtureParams, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
 import { allocTyped, type DType, type FloatDType, type TypedArray } from '../../core/tensor/dtype.js';
 import { rowMajorStrides, type Shape, sizeOf } from '../../core/tensor/shape.js';
-import { alignedStrides, contiguousData, copyStrided, forRows, isContiguous, type View } from './strided.js';
-import { binaryLoop, unaryLoop } from './kernels.js';
+import { alignedStrides, contiguousData, copyStrided, forBlocks, forRows, isContiguous, type View } from './strided.js';
+import { binaryLoop, linCombLoop, unaryLoop } from './kernels.js';
+import { mixtureScoreKernel } from './mixture.js';
 
 type T = TensorInfo<View>;
 
@@ -102,7 +103,7 @@ export class CpuBackend implements Backend<View> {
     const f = unaryLoop(op);
     const v = x.handle;
     const X = v.data;
-    forRows(x.shape, [rowMajorStrides(x.shape), v.stride], [0, v.offset], (o, s, n) => f(out, o[0], s[0], X, o[1], s[1], n));
+    forBlocks(x.shape, [rowMajorStrides(x.shape), v.stride], [0, v.offset], (o, s, n, q, m) => f(out, o[0], s[0], q[0], X, o[1], s[1], q[1], n, m));
     return view(out, x.shape);
   }
 
@@ -111,13 +112,34 @@ export class CpuBackend implements Backend<View> {
     const f = binaryLoop(op);
     const A = a.handle;
     const B = b.handle;
-    forRows(
+    forBlocks(
       outShape,
       [rowMajorStrides(outShape), alignedStrides(A, outShape), alignedStrides(B, outShape)],
       [0, A.offset, B.offset],
-      (o, s, n) => f(out, o[0], s[0], A.data, o[1], s[1], B.data, o[2], s[2], n),
+      (o, s, n, q, m) => f(out, o[0], s[0], q[0], A.data, o[1], s[1], q[1], B.data, o[2], s[2], q[2], n, m),
     );
     return view(out, outShape);
+  }
+
+  /** Σ c_i x_i in one pass over strided, broadcast operands (accumulated in float64, rounded once). */
+  linearCombination(xs: readonly T[], coeffs: readonly number[], outShape: Shape): View {
+    const out = allocTyped(xs[0].dtype, sizeOf(outShape));
+    const f = linCombLoop(xs.length);
+    const data = xs.map((x) => x.handle.data);
+    forBlocks(
+      outShape,
+      [rowMajorStrides(outShape), ...xs.map((x) => alignedStrides(x.handle, outShape))],
+      [0, ...xs.map((x) => x.handle.offset)],
+      (o, s, n, q, m) => f(out, o[0], s[0], q[0], data, o.slice(1), s.slice(1), q.slice(1), coeffs, n, m),
+    );
+    return view(out, outShape);
+  }
+
+  mixtureScore(x: T, p: MixtureParams, c0: number, nc: number): View {
+    const n = x.shape[0];
+    const out = allocTyped(x.dtype, n * nc);
+    mixtureScoreKernel(this.contiguous(x), n, p, c0, nc, out);
+    return view(out, [n, nc]);
   }
 
   binary(op: BinaryOp, a: T, b: T, outShape: Shape): View {

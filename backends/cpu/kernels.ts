@@ -6,9 +6,19 @@
 import type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from '../../core/tensor/backend.js';
 import type { TypedArray } from '../../core/tensor/dtype.js';
 
-export type UnaryLoop = (out: TypedArray, o: number, so: number, x: TypedArray, ix: number, sx: number, n: number) => void;
+/**
+ * Loops over a block of m rows of n elements (forBlocks): operand k's element (r, j) is at
+ * offset_k + r·outer_k + j·inner_k.
+ */
+export type UnaryLoop = (out: TypedArray, o: number, so: number, oo: number, x: TypedArray, ix: number, sx: number, ox: number, n: number, m: number) => void;
 export type BinaryLoop = (
-  out: TypedArray, o: number, so: number, a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, n: number,
+  out: TypedArray, o: number, so: number, oo: number, a: TypedArray, ia: number, sa: number, oa: number,
+  b: TypedArray, ib: number, sb: number, ob: number, n: number, m: number,
+) => void;
+/** Σ_i c[i]·X_i over a block: (out, o, so, oo, X[], offs[], inner[], outer[], c[], n, m). */
+export type LinCombLoop = (
+  out: TypedArray, o: number, so: number, oo: number, X: readonly TypedArray[], offs: readonly number[], inner: readonly number[],
+  outer: readonly number[], c: readonly number[], n: number, m: number,
 ) => void;
 
 const UNARY_EXPR: Record<UnaryOp, string> = {
@@ -48,16 +58,40 @@ const BINARY_EXPR: Record<BinaryOp | CompareOp | LogicalOp, string> = {
 
 function compileUnary(expr: string): UnaryLoop {
   return new Function(
-    'out', 'o', 'so', 'x', 'ix', 'sx', 'n',
-    `"use strict"; for (let k = 0; k < n; k++) { const a = x[ix]; out[o] = ${expr}; o += so; ix += sx; }`,
+    'out', 'o0', 'so', 'oo', 'x', 'ix0', 'sx', 'ox', 'n', 'm',
+    `"use strict"; for (let r = 0; r < m; r++) { let o = o0 + r * oo, ix = ix0 + r * ox;
+      for (let k = 0; k < n; k++) { const a = x[ix]; out[o] = ${expr}; o += so; ix += sx; } }`,
   ) as UnaryLoop;
 }
 
 function compileBinary(expr: string): BinaryLoop {
   return new Function(
-    'out', 'o', 'so', 'A', 'ia', 'sa', 'B', 'ib', 'sb', 'n',
-    `"use strict"; for (let k = 0; k < n; k++) { const a = A[ia], b = B[ib]; out[o] = ${expr}; o += so; ia += sa; ib += sb; }`,
+    'out', 'o0', 'so', 'oo', 'A', 'ia0', 'sa', 'oa', 'B', 'ib0', 'sb', 'ob', 'n', 'm',
+    `"use strict"; for (let r = 0; r < m; r++) { let o = o0 + r * oo, ia = ia0 + r * oa, ib = ib0 + r * ob;
+      for (let k = 0; k < n; k++) { const a = A[ia], b = B[ib]; out[o] = ${expr}; o += so; ia += sa; ib += sb; } }`,
   ) as BinaryLoop;
+}
+
+/** The linear-combination loop for `count` operands, unrolled over the operands (one per count). */
+function compileLinComb(count: number): LinCombLoop {
+  const idx = Array.from({ length: count }, (_, i) => i);
+  const decl = idx.map((i) => `const X${i} = X[${i}], s${i} = inner[${i}], q${i} = outer[${i}], c${i} = c[${i}], b${i} = offs[${i}];`).join(' ');
+  const start = idx.map((i) => `let i${i} = b${i} + r * q${i};`).join(' ');
+  const sum = idx.map((i) => `c${i} * X${i}[i${i}]`).join(' + ');
+  const step = idx.map((i) => `i${i} += s${i};`).join(' ');
+  return new Function(
+    'out', 'o0', 'so', 'oo', 'X', 'offs', 'inner', 'outer', 'c', 'n', 'm',
+    `"use strict"; ${decl} for (let r = 0; r < m; r++) { let o = o0 + r * oo; ${start}
+      for (let k = 0; k < n; k++) { out[o] = ${sum}; o += so; ${step} } }`,
+  ) as LinCombLoop;
+}
+
+const linCombCache = new Map<number, LinCombLoop>();
+
+export function linCombLoop(count: number): LinCombLoop {
+  let f = linCombCache.get(count);
+  if (!f) linCombCache.set(count, (f = compileLinComb(count)));
+  return f;
 }
 
 const unaryCache = new Map<string, UnaryLoop>();

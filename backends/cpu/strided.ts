@@ -26,24 +26,15 @@ export function isContiguous(v: View): boolean {
   return true;
 }
 
-/**
- * Call `row(offsets, innerStrides, n)` for every innermost row of `shape`, where offsets[k] is the
- * position in operand k (strides[k] aligned to shape, starting at starts[k]).
- */
-export function forRows(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-  starts: readonly number[],
-  row: (offs: number[], inner: number[], n: number) => void,
-): void {
+/** Merge adjacent axes that are contiguous for every operand and drop unit axes (null: empty). */
+function mergeAxes(shape: readonly number[], strides: readonly (readonly number[])[]): { dims: number[]; st: number[][] } | null {
   const nOps = strides.length;
-  // Merge adjacent axes that are contiguous for every operand; drop unit axes.
   const dims: number[] = [];
   const st: number[][] = strides.map(() => []);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (d === 1) continue;
-    if (d === 0) return;
+    if (d === 0) return null;
     const last = dims.length - 1;
     if (last >= 0 && strides.every((s, k) => st[k][last] === s[i] * d)) {
       dims[last] *= d;
@@ -53,24 +44,23 @@ export function forRows(
       for (let k = 0; k < nOps; k++) st[k].push(strides[k][i]);
     }
   }
+  return { dims, st };
+}
+
+/** Walk every index of the leading `lead` merged axes, calling visit with each operand's offset. */
+function walkOuter(dims: readonly number[], st: readonly (readonly number[])[], lead: number, starts: readonly number[], visit: (offs: number[]) => void): void {
+  const nOps = st.length;
   const offs = [...starts];
-  if (dims.length === 0) {
-    row(offs, new Array(nOps).fill(0), 1);
+  if (lead <= 0) {
+    visit(offs);
     return;
   }
-  const r = dims.length - 1;
-  const n = dims[r];
-  const inner = st.map((s) => s[r]);
-  if (r === 0) {
-    row(offs, inner, n);
-    return;
-  }
-  const counter = new Array<number>(r).fill(0);
+  const counter = new Array<number>(lead).fill(0);
   const base = [...starts];
   for (;;) {
     for (let k = 0; k < nOps; k++) offs[k] = base[k];
-    row(offs, inner, n);
-    let ax = r - 1;
+    visit(offs);
+    let ax = lead - 1;
     while (ax >= 0) {
       counter[ax]++;
       for (let k = 0; k < nOps; k++) base[k] += st[k][ax];
@@ -83,19 +73,72 @@ export function forRows(
   }
 }
 
+/**
+ * Call `row(offsets, innerStrides, n)` for every innermost row of `shape`, where offsets[k] is the
+ * position in operand k (strides[k] aligned to shape, starting at starts[k]).
+ */
+export function forRows(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+  starts: readonly number[],
+  row: (offs: number[], inner: number[], n: number) => void,
+): void {
+  const m = mergeAxes(shape, strides);
+  if (!m) return;
+  const { dims, st } = m;
+  if (dims.length === 0) {
+    row([...starts], new Array(strides.length).fill(0), 1);
+    return;
+  }
+  const r = dims.length - 1;
+  const inner = st.map((s) => s[r]);
+  walkOuter(dims, st, r, starts, (offs) => row(offs, inner, dims[r]));
+}
+
+/**
+ * Like forRows, but a call covers the two innermost merged axes: `block(offs, inner, n, outer, m)`
+ * walks m rows of n elements (row r of operand k starts at offs[k] + r·outer[k]). Kernels loop over
+ * both, so a [n, 2] slice of an [n, 4] state is one call, not n calls.
+ */
+export function forBlocks(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+  starts: readonly number[],
+  block: (offs: number[], inner: number[], n: number, outer: number[], m: number) => void,
+): void {
+  const mg = mergeAxes(shape, strides);
+  if (!mg) return;
+  const { dims, st } = mg;
+  const zeros = new Array<number>(strides.length).fill(0);
+  if (dims.length === 0) {
+    block([...starts], zeros, 1, zeros, 1);
+    return;
+  }
+  const r = dims.length - 1;
+  const inner = st.map((s) => s[r]);
+  if (r === 0) {
+    block([...starts], inner, dims[0], zeros, 1);
+    return;
+  }
+  const outer = st.map((s) => s[r - 1]);
+  walkOuter(dims, st, r - 1, starts, (offs) => block(offs, inner, dims[r], outer, dims[r - 1]));
+}
+
 /** Copy a (possibly strided, broadcast) view into a destination view of the same shape. */
 export function copyStrided(dst: View, src: View): void {
   const D = dst.data;
   const S = src.data;
-  forRows(dst.shape, [dst.stride, alignedStrides(src, dst.shape)], [dst.offset, src.offset], (o, s, n) => {
-    let i = o[0];
-    let j = o[1];
+  forBlocks(dst.shape, [dst.stride, alignedStrides(src, dst.shape)], [dst.offset, src.offset], (o, s, n, os, m) => {
     const di = s[0];
     const sj = s[1];
-    for (let k = 0; k < n; k++) {
-      D[i] = S[j];
-      i += di;
-      j += sj;
+    for (let r = 0; r < m; r++) {
+      let i = o[0] + r * os[0];
+      let j = o[1] + r * os[1];
+      for (let k = 0; k < n; k++) {
+        D[i] = S[j];
+        i += di;
+        j += sj;
+      }
     }
   });
 }

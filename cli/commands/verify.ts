@@ -40,7 +40,8 @@ export const verifyCommand: Command = {
     if (o.backend !== undefined && o.backends !== undefined) throw new Error('give either --backend or --backends, not both');
     const specs = ((o.backend ?? o.backends ?? 'cpu:float32') as string).split(',').map((s) => s.trim()).filter(Boolean);
     if (specs.length === 0) throw new Error('--backends lists no backend');
-    const backends = await Promise.all(specs.map(backendOf));
+    const backends: sk.Backend[] = [];
+    for (const spec of specs) backends.push(await backendOf(spec)); // one at a time: tfjs engines initialise globally
     const rows: sk.verify.VerifyRow[] = [];
     for (const be of backends) rows.push(...await sk.verify.verifyBackend(be, { reference: ref, runs: o.runs as number, seed: o.seed as number }));
     print(o, sk.verify.formatVerify(rows), { rows, passed: rows.filter((r) => r.pass).length, failed: rows.filter((r) => !r.pass).length });

@@ -13,6 +13,7 @@
 import type { PRNGKey } from '../random/key.js';
 import { split } from '../random/key.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { ShapeError, shapesEqual, shapeToString } from '../tensor/shape.js';
 import { fromArray } from '../tensor/create.js';
 import { add, div, mul, square, sub } from '../tensor/ops/elementwise.js';
 import { mean, sum } from '../tensor/ops/reduce.js';
@@ -27,17 +28,30 @@ export interface AsymmetryOptions {
   readonly probes?: number;
   readonly probe?: ProbeKind;
   readonly form?: 'trace' | 'norm';
+  /**
+   * Explicit probe vectors (each of x's shape) instead of drawn ones: common random numbers across
+   * models, or all 2^D sign vectors, whose average is the exact expectation (E[vvᵀ] = I holds exactly).
+   */
+  readonly vectors?: readonly Tensor[];
 }
 
 /** Score and per-sample Hutchinson estimates of ½‖J − Jᵀ‖²_F: { s: [n, D], asym: [n] }. */
 export function asymmetryHutchinson<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, k: PRNGKey, opts: AsymmetryOptions = {}): { s: Tensor; asym: Tensor } {
-  const P = opts.probes ?? 1;
+  const given = opts.vectors;
+  if (given) {
+    if (given.length === 0) throw new RangeError('asymmetryHutchinson: vectors is empty');
+    if (opts.probes !== undefined && opts.probes !== given.length) throw new RangeError(`asymmetryHutchinson: probes = ${opts.probes} but ${given.length} vectors given`);
+    given.forEach((v, j) => {
+      if (!shapesEqual(v.shape, x.shape)) throw new ShapeError(`asymmetryHutchinson: probe vector ${j} has shape ${shapeToString(v.shape)}, x has ${shapeToString(x.shape)}`);
+    });
+  }
+  const P = given ? given.length : opts.probes ?? 1;
   checkCount(P, 'probes');
   const f = (y: Tensor): Tensor => model(params, y, t);
   const back = vjp(f, x);
   let acc: Tensor | null = null;
   for (let j = 0; j < P; j++) {
-    const v = probe(opts.probe ?? 'rademacher', probeKey(k, j), x);
+    const v = given ? given[j] : probe(opts.probe ?? 'rademacher', probeKey(k, j), x);
     const JTv = back.vjp(v);
     const Jv = jvp(f, x, v).tangent;
     const est = opts.form === 'norm' ? mul(sum(square(sub(JTv, Jv)), -1), 0.5) : sub(sum(square(JTv), -1), sum(mul(JTv, Jv), -1));

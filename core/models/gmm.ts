@@ -8,11 +8,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type PRNGKey, split } from '../random/key.js';
 import { normalHost, uniformHost } from '../random/distributions.js';
-import { fromArray, like } from '../tensor/create.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { fromArray, like, makeTensor } from '../tensor/create.js';
+import { ConcreteTensor, type Tensor } from '../tensor/tensor.js';
+import type { MixtureParams } from '../tensor/backend.js';
+import { isFloat } from '../tensor/dtype.js';
 import { add, exp, mul, neg, sub } from '../tensor/ops/elementwise.js';
 import { logsumexp, sum } from '../tensor/ops/reduce.js';
-import { expandDims, stack } from '../tensor/ops/manipulate.js';
+import { expandDims, sliceAxis, stack } from '../tensor/ops/manipulate.js';
 import { matmul } from '../tensor/ops/linalg.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
 import { addM, cholesky, identityM, invertLower, logDetFromCholesky, type Matrix, transposeM } from '../linalg/dense.js';
@@ -133,9 +135,44 @@ export function gmmLogDensity(g: Gmm, x: Tensor): Tensor {
   return logsumexp(componentLogits(g, whitened(g, x)), 0);
 }
 
-/** Exact score ∇ₓ log p(x): [n, d] → [n, d]. */
-export function gmmScore(g: Gmm, x: Tensor): Tensor {
+/** Host parameters of the fused score kernel (Backend.mixtureScore), built once per mixture. */
+const fusedParams = new WeakMap<Gmm, MixtureParams>();
+function mixtureParams(g: Gmm): MixtureParams {
+  let p = fusedParams.get(g);
+  if (!p) {
+    p = {
+      K: g.weights.length, D: g.dim,
+      means: Float64Array.from(g.means.flat()),
+      cholInvT: Float64Array.from(g.cholInvT.flatMap((M) => M.flat())),
+      logNorm: Float64Array.from(g.logNorm),
+    };
+    fusedParams.set(g, p);
+  }
+  return p;
+}
+
+/**
+ * Exact score ∇ₓ log p(x): [n, d] → [n, d], or its columns [c0, c0 + nc) (the velocity block of a
+ * joint CLD marginal). One fused pass on backends with a mixture-score kernel (concrete tensors
+ * only); the composition of primitives under autodiff and elsewhere.
+ */
+export function gmmScore(g: Gmm, x: Tensor, cols?: { readonly start: number; readonly count: number }): Tensor {
   checkPoints(g, x, 'gmmScore');
+  const c0 = cols?.start ?? 0;
+  const nc = cols?.count ?? g.dim;
+  if (!(Number.isInteger(c0) && Number.isInteger(nc) && c0 >= 0 && nc >= 1 && c0 + nc <= g.dim)) {
+    throw new RangeError(`gmmScore: columns [${c0}, ${c0 + nc}) are outside [0, ${g.dim})`);
+  }
+  if (x instanceof ConcreteTensor && isFloat(x.dtype)) {
+    const h = x.backend.mixtureScore?.(x, mixtureParams(g), c0, nc);
+    if (h !== undefined) return makeTensor(x.backend, h, [x.shape[0], nc], x.dtype);
+  }
+  const full = gmmScoreComposed(g, x);
+  return nc === g.dim ? full : sliceAxis(full, -1, c0, nc);
+}
+
+/** The score by primitives (the reference of the fused kernel; differentiable). */
+export function gmmScoreComposed(g: Gmm, x: Tensor): Tensor {
   const z = whitened(g, x);
   const logits = componentLogits(g, z);
   const r = exp(sub(logits, logsumexp(logits, 0, true))); // responsibilities [K, n]

@@ -8,7 +8,7 @@
  * - foldIn: counter (0xC0000000, data) gives the key folded with a 32-bit integer.
  * The high bit separates key derivation from bit streams, so no derived key repeats a stream block.
  */
-import { threefry2x32 } from './threefry.js';
+import { threefry2x32, threefryBlocks } from './threefry.js';
 
 export class PRNGKey {
   constructor(readonly k0: number, readonly k1: number) {
@@ -63,6 +63,6 @@ export function foldIn(k: PRNGKey, data: number): PRNGKey {
 export function randomBits(k: PRNGKey, n: number): Uint32Array {
   const blocks = Math.ceil(n / 2);
   const out = new Uint32Array(blocks * 2);
-  for (let j = 0; j < blocks; j++) threefry2x32(k.k0, k.k1, Math.floor(j / 2 ** 32), j >>> 0, out, 2 * j);
+  threefryBlocks(k.k0, k.k1, 0, blocks, out);
   return n === out.length ? out : out.subarray(0, n);
 }

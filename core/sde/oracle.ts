@@ -10,7 +10,6 @@
 import { addM, identityM, type Matrix } from '../linalg/dense.js';
 import { gmm, type Gmm, gmmLogDensity, gmmScore } from '../models/gmm.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { sliceAxis } from '../tensor/ops/manipulate.js';
 import type { CldSde } from './cld.js';
 import type { ScalarLinearSde } from './linear.js';
 import type { ScoreFn, Sde } from './types.js';
@@ -90,7 +89,7 @@ export function exactScore(sde: Sde, data: Gmm): ScoreFn {
   const at = cachedMarginal(sde, data);
   if (sde.kind !== 'cld') return (x: Tensor, t: number) => gmmScore(at(t), x);
   const d = data.dim;
-  return (u: Tensor, t: number) => sliceAxis(gmmScore(at(t), u), -1, d, d);
+  return (u: Tensor, t: number) => gmmScore(at(t), u, { start: d, count: d });
 }
 
 /** The full score ∇_u log p_t(u) (both x and v parts for CLD). */

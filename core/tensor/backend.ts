@@ -93,4 +93,23 @@ export interface Backend<H = any> {
    * activation or size (core then composes).
    */
   dense?(x: TensorInfo<H>, W: TensorInfo<H>, b: TensorInfo<H>, activation: string): H | undefined;
+  /**
+   * Columns [c0, c0 + nc) of the exact score of a Gaussian mixture at points x [n, D] (see
+   * MixtureParams); undefined when not fused for this size (core then composes).
+   */
+  mixtureScore?(x: TensorInfo<H>, p: MixtureParams, c0: number, nc: number): H | undefined;
+}
+
+/**
+ * A Gaussian mixture's parameters for the fused score kernel, host float64, row-major:
+ * means [K·D], cholInvT [K·D·D] (U_k = L_k⁻ᵀ, upper triangular, S_k = L_k L_kᵀ), logNorm [K]
+ * (log w_k − ½ log det S_k − (D/2) log 2π). The score is Σ_k r_k·(−z_k U_kᵀ) with z_k = (x − μ_k)U_k
+ * and r = softmax_k(logNorm_k − ½|z_k|²).
+ */
+export interface MixtureParams {
+  readonly K: number;
+  readonly D: number;
+  readonly means: Float64Array;
+  readonly cholInvT: Float64Array;
+  readonly logNorm: Float64Array;
 }

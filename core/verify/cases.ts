@@ -50,6 +50,20 @@ const reduceGen = fc.tuple(shapeArb(1), fc.array(fc.boolean(), { minLength: 3, m
   },
 );
 
+/** A well-conditioned mixture from a seed (covariances 0.3·AAᵀ + 0.5 I), the same on every backend. */
+function caseMixture(K: number, D: number, seed: number): sk.Gmm {
+  const z = sk.random.normalHost(sk.random.key(seed), K * (D + D * D));
+  return sk.gmm({
+    weights: Array.from({ length: K }, () => 1 / K),
+    means: Array.from({ length: K }, (_, k) => Array.from({ length: D }, (_, a) => z[k * D + a])),
+    covs: Array.from({ length: K }, (_, k) => Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => {
+      let s = i === j ? 0.5 : 0;
+      for (let q = 0; q < D; q++) s += 0.3 * z[K * D + k * D * D + i * D + q] * z[K * D + k * D * D + j * D + q];
+      return s;
+    }))),
+  });
+}
+
 const unary = (name: string, f: (x: sk.Tensor) => sk.Tensor, lo: number, hi: number, kinked = false): OpCase => ({
   name, gen: oneShape(), domains: [[lo, hi]], apply: ([x]) => f(x), kinked,
 });
@@ -190,6 +204,18 @@ export const OP_CASES: readonly OpCase[] = [
     apply: ([a, b]) => sk.matmul(a, b),
   },
   // fused primitives (a backend's fused kernel on the backend, the composition on the reference)
+  {
+    name: 'fused mixtureScore',
+    gen: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), dim, fc.nat(3), seedArb).map(([K, D, n, c, seed]) => ({
+      shapes: [[n, D]], params: { K, start: c % D, mixtureSeed: seed % 100003 }, seed,
+    })),
+    domains: [[-2, 2]],
+    apply: ([x], p) => {
+      const D = x.shape[1];
+      const start = p.start as number;
+      return sk.gmmScore(caseMixture(p.K as number, D, p.mixtureSeed as number), x, { start, count: D - start });
+    },
+  },
   { ...binary('fused linearCombination', (a, b) => sk.linearCombination([a, b], [0.7, -1.3]), [-3, 3], [-3, 3]) },
   ...(['none', 'silu', 'tanh', 'relu'] as const).map((act): OpCase => ({
     name: `fused dense (${act})`,

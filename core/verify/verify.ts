@@ -57,6 +57,8 @@ export function conditionScale(f: (xs: sk.Tensor[]) => sk.Tensor, xs: sk.Tensor[
   return acc;
 }
 
+const maxAbs = (v: ArrayLike<number>): number => Array.from(v).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+
 function row(property: string, be: sk.Backend, cases: number, worst: number, detail?: string): VerifyRow {
   return { property, backend: be.name, cases, worst, pass: worst <= 1, detail };
 }
@@ -178,8 +180,90 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
     rows.push(row("Hutchinson 'norm' estimate ≥ 0", be, 320, worst));
   }
 
-  // 4. Strang splitting invariants (SSCS's A flow and skeleton)
+  {
+    // All 2^D = 4 Rademacher sign vectors: their average is the estimator's exact expectation.
+    const signs = [[1, 1], [1, -1], [-1, 1], [-1, -1]];
+    const [h, a, jn] = await readTidy(() => [
+      sk.asymmetryHutchinson(mlp.apply, mlp.init, x2, t2, sk.random.key(seed), { vectors: signs.map((sv) => sk.broadcastTo(sk.fromArray(sv, opts), [32, 2])) }).asym,
+      sk.asymmetryExact(mlp.apply, mlp.init, x2, t2).asym,
+      sk.sum(sk.square(sk.batchJacobian(mlp.apply, mlp.init, x2, t2)), [1, 2]),
+    ]);
+    let worst = 0;
+    // rounding in tr(JJᵀ) − tr(JJ) is relative to ‖J‖²_F, not to the (possibly small) difference
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(h[i] - a[i]) / (k * eps * 64 * jn[i] + Number.MIN_VALUE));
+    rows.push(row('Hutchinson (trace) unbiased: E over all sign probes = exact', be, a.length, worst, 'unconstrained MLP'));
+  }
+  {
+    // QCSGM's regulariser is identically 0 on energy models, so its parameter gradient vanishes; the
+    // scale is the gradient of its first term ‖Jᵀv‖² alone, which does not vanish.
+    const reg = (p: sk.MlpParams, form: 'trace' | 'first'): sk.Tensor => {
+      const r = sk.asymmetryHutchinson(energy, p, x2, t2, sk.random.key(seed + 7), { probes: 2 });
+      if (form === 'trace') return sk.sum(r.asym);
+      const v = sk.random.rademacher(sk.random.key(seed + 8), x2.shape, opts);
+      return sk.sum(sk.square(sk.vjp((y: sk.Tensor) => energy(p, y, t2), x2).vjp(v)));
+    };
+    const [g, gs] = await readTidy(() => [
+      sk.concat(sk.treeLeaves(sk.grad((p: sk.MlpParams) => reg(p, 'trace'))(en.init)).map((l) => sk.reshape(l, [-1])), 0),
+      sk.concat(sk.treeLeaves(sk.grad((p: sk.MlpParams) => reg(p, 'first'))(en.init)).map((l) => sk.reshape(l, [-1])), 0),
+    ]);
+    const scale = maxAbs(gs);
+    const worst = maxAbs(g) / (k * eps * 256 * scale + Number.MIN_VALUE);
+    rows.push(row('QCSGM regulariser: ∇θ = 0 on energy models', be, g.length, worst));
+  }
+
+  // 3b. SDE kernels and losses under the same key (every backend against the reference)
   const cld = sk.cldSde();
+  {
+    const data = (b: sk.Backend, dt: sk.FloatDType): sk.Tensor => sk.random.normal(sk.random.key(seed + 20), [24, 2], { backend: b, dtype: dt });
+    const sdes: [string, sk.ScalarLinearSde][] = [['VE', sk.veSde()], ['VP', sk.vpSde()], ['sub-VP', sk.subVpSde()]];
+    const kernelOut = (b: sk.Backend, dt: sk.FloatDType): sk.Tensor[] => {
+      const x = data(b, dt);
+      const u = sk.concat([x, sk.mul(x, 0.5)], -1);
+      return [
+        ...sdes.map(([, sde]) => sk.perturbLinear(sde, x, sk.random.key(seed + 21), 1e-3).xt),
+        ...sdes.map(([, sde]) => sde.drift(x, 0.4)),
+        cld.drift(u, 0.4),
+        cld.applyDiffusion(u, 0.4),
+        cld.priorSample(sk.random.key(seed + 22), 24, 2, { backend: b, dtype: dt }),
+      ];
+    };
+    const got = await readTidy(() => kernelOut(be, dtype));
+    const want = await readTidy(() => kernelOut(ref, 'float64'));
+    let worst = 0;
+    got.forEach((gv, j) => {
+      const scale = maxAbs(want[j]);
+      for (let i = 0; i < gv.length; i++) worst = Math.max(worst, Math.abs(gv[i] - want[j][i]) / (k * eps * 16 * (scale + 1)));
+    });
+    rows.push(row('SDE kernels: perturbed samples, drifts, CLD diffusion and prior', be, got.length, worst, 'VE, VP, sub-VP, CLD'));
+  }
+  {
+    const lossValues = (b: sk.Backend, dt: sk.FloatDType): sk.Tensor[] => {
+      const o = { backend: b, dtype: dt };
+      const net = sk.mlp({ inDim: 2, outDim: 2, width: 16, depth: 2, embedding: { kind: 'fourier', dim: 8, scale: 1 } }, sk.random.key(seed + 30), o);
+      const netC = sk.mlp({ inDim: 4, outDim: 2, width: 16, depth: 2, embedding: { kind: 'fourier', dim: 8, scale: 1 } }, sk.random.key(seed + 31), o);
+      const x = sk.random.normal(sk.random.key(seed + 32), [16, 2], o);
+      const kk = sk.random.key(seed + 33);
+      const vpS = sk.vpSde();
+      return [
+        sk.sdeDsmLoss(vpS, net.apply, net.init, x, kk),
+        sk.sdeDsmLoss(sk.veSde(), net.apply, net.init, x, kk, { likelihoodWeighting: true }),
+        sk.ncsnLoss(net.apply, net.init, x, kk, [0.1, 0.5, 1]),
+        sk.cldLoss(cld, netC.apply, netC.init, x, kk),
+        sk.cldLoss(cld, netC.apply, netC.init, x, kk, { objective: 'dsm', weighting: 'likelihood' }),
+        sk.qcsgmLoss(vpS, net.apply, net.init, x, kk, { lambda: 0.1 }),
+        sk.sdeScoreMatchingLoss(vpS, 'ssm', net.apply, net.init, x, kk),
+        sk.sdeScoreMatchingLoss(vpS, 'ism', net.apply, net.init, x, kk),
+      ];
+    };
+    const got = await readTidy(() => lossValues(be, dtype));
+    const want = await readTidy(() => lossValues(ref, 'float64'));
+    let worst = 0;
+    // a loss is a mean of per-sample terms, each through a small network and its derivatives: k·ε·256 relative
+    got.forEach((gv, j) => (worst = Math.max(worst, Math.abs(gv[0] - want[j][0]) / (k * eps * 256 * (Math.abs(want[j][0]) + 1e-3)))));
+    rows.push(row('losses: DSM (VP, VE likelihood), NCSN, HSM, CLD-DSM, QCSGM, SSM, ISM', be, got.length, worst));
+  }
+
+  // 4. Strang splitting invariants (SSCS's A flow and skeleton)
   const flowA = (b: number): sk.Stepper => ({ name: 'A', noiseDraws: 1, nfePerStep: 0, step: (u, _t, _n, [z]) => sk.sscsLinearFlow(cld, u, b, z) });
   const start: sk.Moments = { mean: [0.3, -1.2, 0.7, 0.1], cov: [[1.1, 0.2, 0.1, 0], [0.2, 0.8, 0, -0.05], [0.1, 0, 0.3, 0.02], [0, -0.05, 0.02, 0.4]] };
   const once = [1, 0.5];

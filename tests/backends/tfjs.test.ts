@@ -17,6 +17,51 @@ describe('tfjs backend', () => {
       assert.throws(() => sk.zeros([2], { backend: be, dtype: 'float64' }), /backend tfjs:\w+ does not support dtype float64/);
     });
   }
+  it('tfjs:webgpu: a 200-step sampling loop keeps the tensor count flat', async () => {
+    const be = await sk.getBackend('tfjs:webgpu');
+    const cld = sk.cldSde();
+    const mix = sk.gmm({ weights: [0.5, 0.5], means: [[-1, 0], [1, 0]], covs: [[[0.3, 0], [0, 0.3]], [[0.3, 0], [0, 0.3]]] });
+    const x0 = cld.priorSample(sk.random.key(1), 64, 2, { backend: be });
+    const before = be.memory!().numHandles!;
+    const r = sk.integrate(sk.sscs(cld, sk.exactScore(cld, mix)), x0, sk.timeGrid({ steps: 200, eps: 1e-3 }), sk.random.key(2));
+    assert.ok(Number.isFinite((await r.x.data())[0]));
+    assert.equal(be.memory!().numHandles! - before, 1, 'only the result survives');
+    r.x.dispose();
+  });
+  it('tfjs:wasm: 1000 training steps keep the tensor count flat (only the final state survives)', async () => {
+    const be = await sk.getBackend('tfjs:wasm');
+    const vp = sk.vpSde();
+    const net = sk.mlp({ inDim: 2, outDim: 2, width: 16, depth: 2, embedding: { kind: 'fourier', dim: 8, scale: 4 } }, sk.random.key(1), { backend: be });
+    const data = sk.toyData('8gaussians', sk.random.key(5), 32, { backend: be });
+    const cfg = { optimizer: { lr: 1e-3 } };
+    const init = sk.trainInit(net.init, cfg);
+    const initLeaves = new Set(sk.treeLeaves(init));
+    const grown = async (steps: number): Promise<number> => {
+      const before = be.memory!().numHandles!;
+      const r = await sk.train(init, sk.random.key(2), { ...cfg, steps, loss: (p, b, k) => sk.qcsgmLoss(vp, net.apply, p, b, k, { lambda: 0.1 }), batch: () => data });
+      const fresh = sk.treeLeaves(r.state).filter((t) => !initLeaves.has(t));
+      const delta = be.memory!().numHandles! - before;
+      assert.equal(delta, fresh.length, `after ${steps} steps: ${delta} new tensors, the final state has ${fresh.length}`);
+      sk.dispose(fresh);
+      return delta;
+    };
+    assert.equal(await grown(1000), await grown(10));
+  });
+  it("tfjs:auto names the engine it took; tfjs:tensorflow says how to install the CUDA engine when it is absent", async () => {
+    const auto = await sk.getBackend('tfjs:auto');
+    assert.match(auto.name, /^tfjs:(tensorflow|wasm|cpu)$/);
+    let nodeGpu = true;
+    try {
+      await import('@tensorflow/tfjs-node-gpu' as string);
+    } catch {
+      nodeGpu = false;
+    }
+    if (nodeGpu) assert.equal((await sk.getBackend('tfjs:tensorflow')).name, 'tfjs:tensorflow');
+    else {
+      assert.equal(auto.name, 'tfjs:wasm');
+      await assert.rejects(sk.getBackend('tfjs:tensorflow'), /tfjs-node-gpu did not load.*npm install @tensorflow\/tfjs-node-gpu.*CUDA 11\.2 and cuDNN 8\.1/);
+    }
+  });
   it('tfjs:wasm matches cpu:float32 on one SSCS trajectory with the same noise', async () => {
     const cld = sk.cldSde();
     const mix = sk.gmm({ weights: [1], means: [[0.5, -0.5]], covs: [[[0.4, 0.1], [0.1, 0.3]]] });

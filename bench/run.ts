@@ -1,0 +1,222 @@
+/**
+ * The benchmark runner (issue 10): scorekit's workloads on every chosen backend and the PyTorch peer
+ * (1 thread and all threads) in the same run, as throughputs and ratios scorekit / PyTorch; W4's peak
+ * memory in child processes. Timings are medians of repeated runs after a warm-up run. Slow backends
+ * time a prefix of the same step schedule (throughput is per step, so the prefix measures the same
+ * thing); the steps timed are reported. Writes JSON and a markdown table (temp file, then rename).
+ * Entry points: `npm run bench`, `scorekit bench`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as sk from '../index.js';
+import { writeFileAtomic } from '../io/checkpoint.js';
+import { type BenchSizes, FULL, QUICK, scorekitRunner, torchPlan, type WorkloadId, workloads, type WorkloadSpec } from './workloads.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The peer script lives in the source tree (bench/peers), two levels above dist/bench. */
+const PEER = join(HERE, '..', '..', 'bench', 'peers', 'torch_peer.py');
+const PYTHON = '/usr/bin/python3';
+
+export const DEFAULT_BACKENDS = ['cpu:float32', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:wasm', 'gpujs:webgpu', 'tfjs:webgpu'];
+
+export interface BenchOptions {
+  readonly backends?: readonly string[];
+  readonly quick?: boolean;
+  /** Seconds of timed work aimed at per measurement (default 3). */
+  readonly budget?: number;
+  readonly peer?: boolean;
+  /** W4 step counts (default 5 and 20; the issue's 1000 with --memory-steps 1000). */
+  readonly memorySteps?: readonly number[];
+  readonly memoryBackends?: readonly string[];
+  readonly only?: readonly WorkloadId[];
+  readonly log?: (line: string) => void;
+}
+
+export interface Measurement {
+  readonly workload: WorkloadId;
+  readonly side: string;
+  readonly steps: number;
+  readonly reps: number;
+  readonly seconds: number;
+  readonly throughput: number;
+  readonly check: number;
+}
+
+export interface MemoryRow {
+  readonly side: string;
+  readonly steps: number;
+  readonly n: number;
+  readonly baseMiB: number;
+  readonly peakMiB: number;
+  readonly stateMiB: number;
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly torch: string | null };
+  readonly sizes: BenchSizes;
+  readonly workloads: readonly WorkloadSpec[];
+  readonly results: readonly Measurement[];
+  readonly memory: readonly MemoryRow[];
+  readonly notes: readonly string[];
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Time one workload on one backend: warm-up, then the steps and repetitions that fit the budget. */
+async function measure(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend, budget: number): Promise<Measurement> {
+  const r = scorekitRunner(spec, z, be);
+  try {
+    const warm = 1;
+    await r.run(warm); // compiles kernels, fills caches
+    const t0 = performance.now();
+    await r.run(warm); // second warm-up run: steady-state per-step time
+    const perStep = (performance.now() - t0) / 1000 / warm;
+    const steps = Math.max(Math.min(spec.steps, 2), Math.min(spec.steps, Math.floor(budget / perStep)));
+    const reps = Math.max(1, Math.min(3, Math.floor((2 * budget) / (perStep * steps))));
+    const ts: number[] = [];
+    let check = NaN;
+    for (let i = 0; i < reps; i++) {
+      const t1 = performance.now();
+      check = await r.run(steps);
+      ts.push((performance.now() - t1) / 1000);
+    }
+    const s = median(ts);
+    return { workload: spec.id, side: be.name, steps, reps, seconds: s, throughput: (spec.itemsPerStep * steps) / s, check };
+  } finally {
+    r.dispose();
+  }
+}
+
+function torchVersion(): string | null {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function runPeer(args: readonly string[]): { id: string; steps: number; reps?: number; seconds: number; check?: number; baseMiB?: number; peakMiB?: number }[] {
+  const r = spawnSync(PYTHON, [PEER, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`the PyTorch peer failed (${PYTHON} ${PEER} ${args.join(' ')}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function runMemoryChild(spec: string, steps: number, n: number): MemoryRow {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', join(HERE, 'memory.js'), spec, String(steps), String(n)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`W4 on ${spec} failed: ${(r.stderr || '').trim().split('\n').slice(-2).join(' | ')}`);
+  const o = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return { side: o.backend, steps, n, baseMiB: o.baseMiB, peakMiB: o.peakMiB, stateMiB: o.stateMiB };
+}
+
+export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
+  const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const z = o.quick ? QUICK : FULL;
+  const budget = o.budget ?? (o.quick ? 0.2 : 3);
+  if (!(budget > 0 && Number.isFinite(budget))) throw new RangeError(`bench: the time budget must be a positive number of seconds, got ${budget}`);
+  const specs = workloads(z).filter((w) => !o.only || o.only.includes(w.id));
+  if (o.only) for (const id of o.only) if (!workloads(z).some((w) => w.id === id)) throw new RangeError(`bench: unknown workload '${id}' (${workloads(z).map((w) => w.id).join(', ')})`);
+  const notes: string[] = [];
+  const results: Measurement[] = [];
+  const memory: MemoryRow[] = [];
+
+  const torch = o.peer === false ? null : torchVersion();
+  if (o.peer !== false && torch === null) {
+    notes.push(`PyTorch peer skipped: ${PYTHON} cannot import torch. Install it with: apt-get install python3-torch python3-numpy`);
+    log(notes[notes.length - 1]);
+  }
+  if (torch !== null) {
+    const dir = mkdtempSync(join(tmpdir(), 'scorekit-bench-'));
+    try {
+      const timing = Object.fromEntries(specs.map((s) => [s.id, { steps: s.steps, reps: o.quick ? 1 : 3 }])) as Record<WorkloadId, { steps: number; reps: number }>;
+      const planPath = join(dir, 'plan.json');
+      writeFileSync(planPath, JSON.stringify(await torchPlan(z, timing)));
+      const threads = [...new Set([1, cpus().length])];
+      for (const th of threads) {
+        log(`PyTorch ${torch}, ${th} thread(s): ${specs.map((s) => s.id).join(', ')}`);
+        for (const row of runPeer([planPath, '--threads', String(th), '--budget', String(budget), '--only', specs.map((s) => s.id).join(',')])) {
+          const spec = specs.find((s) => s.id === row.id)!;
+          results.push({ workload: spec.id, side: `torch ${th}t`, steps: row.steps, reps: row.reps ?? 1, seconds: row.seconds, throughput: (spec.itemsPerStep * row.steps) / row.seconds, check: row.check ?? NaN });
+        }
+      }
+      for (const steps of o.memorySteps ?? [5, 20]) {
+        const row = runPeer([planPath, '--threads', '1', '--memory', String(steps)])[0];
+        memory.push({ side: 'torch 1t', steps, n: z.memoryParticles, baseMiB: row.baseMiB!, peakMiB: row.peakMiB!, stateMiB: (z.memoryParticles * 16) / 2 ** 20 });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  for (const spec of o.backends ?? DEFAULT_BACKENDS) {
+    let be: sk.Backend;
+    try {
+      be = await sk.getBackend(spec);
+    } catch (e) {
+      notes.push(`${spec} skipped: ${(e as Error).message.split('\n')[0]}`);
+      log(notes[notes.length - 1]);
+      continue;
+    }
+    for (const w of specs) {
+      const m = await measure(w, z, be, budget);
+      log(`${be.name.padEnd(14)} ${w.id.padEnd(12)} ${fmt(m.throughput, w)} ${w.unit} (${m.steps} steps × ${m.reps})`);
+      results.push(m);
+    }
+  }
+  for (const spec of o.memoryBackends ?? ['cpu:float32']) {
+    for (const steps of o.memorySteps ?? [5, 20]) {
+      const row = runMemoryChild(spec, steps, z.memoryParticles);
+      log(`W4 ${row.side} ${steps} steps: peak ${row.peakMiB.toFixed(0)} MiB (base ${row.baseMiB.toFixed(0)} MiB, state ${row.stateMiB.toFixed(1)} MiB)`);
+      memory.push(row);
+    }
+  }
+  return {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, torch },
+    sizes: z,
+    workloads: specs,
+    results,
+    memory,
+    notes,
+  };
+}
+
+const fmt = (v: number, w: WorkloadSpec): string => (w.unit.startsWith('M ') ? (v / 1e6).toFixed(3) : v.toFixed(1));
+
+/** The markdown report: one table per workload with ratios against PyTorch, QCSGM/DSM cost, W4. */
+export function formatReport(r: BenchReport): string {
+  const out: string[] = [`# scorekit benchmark, ${r.date}`, '', `${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PyTorch ${r.machine.torch ?? '(absent)'}; float32 everywhere.`, ''];
+  const peer = (w: WorkloadId, th: string): Measurement | undefined => r.results.find((m) => m.workload === w && m.side === `torch ${th}`);
+  const threads = [...new Set(r.results.filter((m) => m.side.startsWith('torch ')).map((m) => m.side.slice(6)))];
+  out.push(`| workload | side | throughput | steps × reps | ${threads.map((t) => `÷ torch ${t}`).join(' | ')} |`);
+  out.push(`|---|---|---|---|${threads.map(() => '---|').join('')}`);
+  for (const w of r.workloads) {
+    const rows = r.results.filter((m) => m.workload === w.id).sort((a, b) => b.throughput - a.throughput);
+    for (const m of rows) {
+      const ratios = threads.map((t) => {
+        const p = peer(w.id, t);
+        return p ? `${(m.throughput / p.throughput).toFixed(2)}×` : '–';
+      });
+      out.push(`| ${w.title} | ${m.side} | ${fmt(m.throughput, w)} ${w.unit} | ${m.steps} × ${m.reps} | ${ratios.join(' | ')} |`);
+    }
+  }
+  const sides = [...new Set(r.results.map((m) => m.side))];
+  const qc = sides.flatMap((s) => {
+    const d = r.results.find((m) => m.side === s && m.workload === 'w3-dsm');
+    const q = r.results.find((m) => m.side === s && m.workload === 'w3-qcsgm');
+    return d && q ? [`| ${s} | ${(d.throughput / q.throughput).toFixed(2)} |`] : [];
+  });
+  if (qc.length) out.push('', '| side | QCSGM step ÷ DSM step (time; target ≤ 2.5) |', '|---|---|', ...qc);
+  if (r.memory.length) {
+    out.push('', `| W4 side | steps | particles | peak RSS | base RSS | (peak − base) ÷ state (${r.memory[0].stateMiB.toFixed(1)} MiB) |`, '|---|---|---|---|---|---|');
+    for (const m of r.memory) out.push(`| ${m.side} | ${m.steps} | ${m.n} | ${m.peakMiB.toFixed(0)} MiB | ${m.baseMiB.toFixed(0)} MiB | ${((m.peakMiB - m.baseMiB) / m.stateMiB).toFixed(2)} |`);
+  }
+  if (r.notes.length) out.push('', ...r.notes.map((n) => `- ${n}`));
+  return out.join('\n') + '\n';
+}
+
+/** Write latest.json and latest.md under `dir`, each through a temp file and a rename. */
+export async function writeReport(r: BenchReport, dir: string): Promise<void> {
+  await writeFileAtomic(join(dir, 'latest.json'), JSON.stringify(r, null, 2) + '\n');
+  await writeFileAtomic(join(dir, 'latest.md'), formatReport(r));
+}

@@ -1,0 +1,47 @@
+/**
+ * The benchmark runner end to end at tiny sizes: scorekit measurements, the PyTorch peer when
+ * /usr/bin/python3 has torch (else the visible skip note with the install command), W4 in a child
+ * process, the report files, and its errors.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { formatReport, runBench, writeReport } from '../../bench/run.js';
+
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+
+describe('bench runner', () => {
+  it('measures, compares with the peer (or says how to install it), and writes latest.json and latest.md', async () => {
+    const r = await runBench({ quick: true, backends: ['cpu:float32'], only: ['w1-sscs', 'w3-qcsgm', 'w3-dsm'], memorySteps: [1, 2], log: () => {} });
+    const ours = r.results.filter((m) => m.side === 'cpu:float32');
+    assert.deepEqual(ours.map((m) => m.workload).sort(), ['w1-sscs', 'w3-dsm', 'w3-qcsgm']);
+    for (const m of r.results) assert.ok(m.throughput > 0 && Number.isFinite(m.throughput) && Number.isFinite(m.check), `${m.side} ${m.workload}: ${m.throughput}, check ${m.check}`);
+    if (hasTorch) {
+      assert.ok(r.results.some((m) => m.side === 'torch 1t' && m.workload === 'w1-sscs'), 'the peer ran');
+      assert.ok(r.memory.some((m) => m.side === 'torch 1t'));
+    } else {
+      assert.ok(r.notes.some((n) => /PyTorch peer skipped.*apt-get install python3-torch python3-numpy/.test(n)), r.notes.join('\n'));
+    }
+    const w4 = r.memory.filter((m) => m.side === 'cpu:float32');
+    assert.deepEqual(w4.map((m) => m.steps), [1, 2]);
+    for (const m of w4) assert.ok(m.peakMiB >= m.baseMiB && m.baseMiB > 0);
+    const md = formatReport(r);
+    assert.match(md, /\| W1 SSCS, exact GMM score, 2000 particles \| cpu:float32 \|/);
+    assert.match(md, /QCSGM step ÷ DSM step/);
+    const dir = mkdtempSync(join(tmpdir(), 'scorekit-bench-test-'));
+    try {
+      await writeReport(r, dir);
+      assert.deepEqual(readdirSync(dir).sort(), ['latest.json', 'latest.md'], 'no temp files left behind');
+      assert.equal(JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')).results.length, r.results.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('rejects unknown workloads and a non-positive budget', async () => {
+    await assert.rejects(runBench({ quick: true, peer: false, only: ['w9' as never], log: () => {} }), /unknown workload 'w9'/);
+    await assert.rejects(runBench({ quick: true, peer: false, budget: 0, log: () => {} }), /budget must be a positive number/);
+  });
+});
