@@ -6,7 +6,13 @@
  * Usage: node dist/bench/memory.js BACKEND STEPS PARTICLES
  */
 import * as sk from '../index.js';
-import { benchMixture } from './workloads.js';
+import { FULL, type Runner, scorekitRunner, stateMiB, workloads } from './workloads.js';
+
+/** W1's SSCS runner at n particles with a schedule of `steps` steps. */
+function sscsRunner(be: sk.Backend, n: number, steps: number): Runner {
+  const z = { ...FULL, w1Particles: n, samplerSteps: steps };
+  return scorekitRunner(workloads(z).find((w) => w.id === 'w1-sscs')!, z, be);
+}
 
 async function main(): Promise<void> {
   const [spec, stepsArg, nArg] = process.argv.slice(2);
@@ -16,23 +22,13 @@ async function main(): Promise<void> {
     throw new Error('usage: memory.js BACKEND STEPS PARTICLES (positive integers)');
   }
   const be = await sk.getBackend(spec);
-  const sde = sk.cldSde();
-  const stepper = sk.sscs(sde, sk.exactScore(sde, benchMixture()));
-  const grid = sk.timeGrid({ steps, T: sde.T, eps: 1e-3 });
-  const run = async (m: number, s: number): Promise<void> => {
-    const x0 = sde.priorSample(sk.random.key(1), m, 2, { backend: be, dtype: 'float32' });
-    const r = sk.integrate(stepper, x0, grid.subarray(0, s + 1), sk.random.key(2));
-    await r.x.data();
-    x0.dispose();
-    r.x.dispose();
-  };
-  await run(1000, 2);
+  await sscsRunner(be, 1000, 2).run(2);
   const base = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
-  await run(n, steps);
+  await sscsRunner(be, n, steps).run(steps);
   const seconds = (performance.now() - t0) / 1000;
   const peak = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ id: 'w4', backend: be.name, steps, n, baseMiB: base, peakMiB: peak, stateMiB: (n * 4 * 4) / 2 ** 20, seconds }) + '\n');
+  process.stdout.write(JSON.stringify({ id: 'w4', backend: be.name, steps, n, baseMiB: base, peakMiB: peak, stateMiB: stateMiB(n), seconds }) + '\n');
 }
 
 main().catch((e: unknown) => {

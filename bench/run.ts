@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { type BenchSizes, FULL, QUICK, scorekitRunner, torchPlan, type WorkloadId, workloads, type WorkloadSpec } from './workloads.js';
+import { type BenchSizes, FULL, QUICK, scorekitRunner, stateMiB, torchPlan, type WorkloadId, workloads, type WorkloadSpec } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The peer script lives in the source tree (bench/peers), two levels above dist/bench. */
@@ -114,8 +114,9 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const z = o.quick ? QUICK : FULL;
   const budget = o.budget ?? (o.quick ? 0.2 : 3);
   if (!(budget > 0 && Number.isFinite(budget))) throw new RangeError(`bench: the time budget must be a positive number of seconds, got ${budget}`);
-  const specs = workloads(z).filter((w) => !o.only || o.only.includes(w.id));
-  if (o.only) for (const id of o.only) if (!workloads(z).some((w) => w.id === id)) throw new RangeError(`bench: unknown workload '${id}' (${workloads(z).map((w) => w.id).join(', ')})`);
+  const all = workloads(z);
+  for (const id of o.only ?? []) if (!all.some((w) => w.id === id)) throw new RangeError(`bench: unknown workload '${id}' (${all.map((w) => w.id).join(', ')})`);
+  const specs = all.filter((w) => !o.only || o.only.includes(w.id));
   const notes: string[] = [];
   const results: Measurement[] = [];
   const memory: MemoryRow[] = [];
@@ -141,7 +142,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
       }
       for (const steps of o.memorySteps ?? [5, 20]) {
         const row = runPeer([planPath, '--threads', '1', '--memory', String(steps)])[0];
-        memory.push({ side: 'torch 1t', steps, n: z.memoryParticles, baseMiB: row.baseMiB!, peakMiB: row.peakMiB!, stateMiB: (z.memoryParticles * 16) / 2 ** 20 });
+        memory.push({ side: 'torch 1t', steps, n: z.memoryParticles, baseMiB: row.baseMiB!, peakMiB: row.peakMiB!, stateMiB: stateMiB(z.memoryParticles) });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

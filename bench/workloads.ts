@@ -37,6 +37,9 @@ export const FULL: BenchSizes = { w1Particles: 100_000, w2Particles: 10_000, bat
 /** A small configuration for smoke tests of the runner (not for the numbers). */
 export const QUICK: BenchSizes = { w1Particles: 2_000, w2Particles: 500, batch: 64, samplerSteps: 10, trainSteps: 5, memoryParticles: 20_000 };
 
+/** MiB of W1's float32 state [n, 4] (x and v of 2-D data), W4's yardstick. */
+export const stateMiB = (n: number): number => (n * 2 * D * 4) / 2 ** 20;
+
 export function workloads(z: BenchSizes): WorkloadSpec[] {
   const ps = 'M particle·steps/s';
   return [

@@ -8,7 +8,7 @@
 import type { Backend, BinaryOp, CompareOp, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
 import type { DType, TypedArray } from '../../core/tensor/dtype.js';
 import type { Shape } from '../../core/tensor/shape.js';
-import { sizeOf } from '../../core/tensor/shape.js';
+import { rowMajorStrides, sizeOf } from '../../core/tensor/shape.js';
 import {
   CHUNK, binarySource, concat2Source, DENSE_ACTIVATIONS, denseSource, fillSource, gatherSource,
   linearCombinationSource, matmulSource, padSource, reduceChunkSource, scatterAddSource, stridedSource,
@@ -26,21 +26,11 @@ type T = TensorInfo<GpuHandle>;
 /** float32 holds every integer below 2^24 exactly: the bound on sizes (float indexing) and int32 values. */
 export const MAX_ELEMENTS = 2 ** 24;
 
-function contiguousStrides(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
 /** Strides of `shape` broadcast against `out` (left-padded with ones; 0 where broadcast). */
 function broadcastStrides(shape: Shape, out: Shape): number[] {
   const r = out.length;
   const padded = [...new Array<number>(r - shape.length).fill(1), ...shape];
-  const cs = contiguousStrides(padded);
+  const cs = rowMajorStrides(padded);
   return padded.map((d, i) => (d === 1 && out[i] !== 1 ? 0 : cs[i]));
 }
 
@@ -238,7 +228,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
   }
 
   transpose(x: T, perm: readonly number[]): GpuHandle {
-    const cs = contiguousStrides(x.shape);
+    const cs = rowMajorStrides(x.shape);
     return this.strided(x, perm.map((p) => x.shape[p]), perm.map((p) => cs[p]), 0);
   }
 
@@ -252,7 +242,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
   }
 
   slice(x: T, begin: readonly number[], end: readonly number[], step: readonly number[]): GpuHandle {
-    const cs = contiguousStrides(x.shape);
+    const cs = rowMajorStrides(x.shape);
     const out = begin.map((b, i) => Math.max(0, Math.ceil((end[i] - b) / step[i])));
     const base = begin.reduce((s, b, i) => s + b * cs[i], 0);
     return this.strided(x, out, cs.map((c, i) => c * step[i]), base);
@@ -262,7 +252,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
     const out = x.shape.map((d, i) => d + before[i] + after[i]);
     const r = out.length;
     if (sizeOf(x.shape) === 0) return this.fill(out, x.dtype, value);
-    return this.run(padSource(r), sizeOf(out), [x.handle.store, meta(out, before, x.shape, contiguousStrides(x.shape)), value]);
+    return this.run(padSource(r), sizeOf(out), [x.handle.store, meta(out, before, x.shape, rowMajorStrides(x.shape)), value]);
   }
 
   concat(xs: readonly T[], axis: number): GpuHandle {
@@ -279,7 +269,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
       shape[axis] += next.shape[axis];
       const r = shape.length;
       const h = this.run(concat2Source(r, axis), sizeOf(shape),
-        [acc.handle.store, next.handle.store, meta(shape, contiguousStrides(acc.shape), contiguousStrides(next.shape), [acc.shape[axis]])]);
+        [acc.handle.store, next.handle.store, meta(shape, rowMajorStrides(acc.shape), rowMajorStrides(next.shape), [acc.shape[axis]])]);
       if (owned) this.dispose(acc.handle);
       acc = { handle: h, shape, dtype: acc.dtype };
       owned = true;

@@ -55,7 +55,7 @@ export const tfjsBackendFactory: BackendFactory = {
   },
 };
 
-export const NODE_GPU_HELP =
+const NODE_GPU_HELP =
   'npm install @tensorflow/tfjs-node-gpu (its install script downloads libtensorflow with GPU support); it needs Linux x86-64, ' +
   'an NVIDIA driver, CUDA 11.2 and cuDNN 8.1 on the library path';
 

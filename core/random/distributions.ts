@@ -13,11 +13,14 @@ import { threefryBlocks } from './threefry.js';
 
 const TWO_M53 = 2 ** -53;
 
+/** The 53-bit uniform in [0, 1) of one Threefry block (words w0, w1): 27 bits of w0, 26 of w1. */
+const uniform53 = (w0: number, w1: number): number => ((w0 >>> 5) * 67108864 + (w1 >>> 6)) * TWO_M53;
+
 /** n uniforms in [0, 1) with 53 random bits each (one Threefry block per value). */
 export function uniformHost(k: PRNGKey, n: number): Float64Array {
   const bits = randomBits(k, 2 * n);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = ((bits[2 * i] >>> 5) * 2 ** 26 + (bits[2 * i + 1] >>> 6)) * TWO_M53;
+  for (let i = 0; i < n; i++) out[i] = uniform53(bits[2 * i], bits[2 * i + 1]);
   return out;
 }
 
@@ -57,8 +60,8 @@ function fillNormal(k: PRNGKey, out: Float64Array | Float32Array, loc: number, s
     const cnt = Math.min(CHUNK, blocks - b0);
     threefryBlocks(k.k0, k.k1, b0, cnt, scratch);
     for (let q = 0; q < cnt; q += 2) {
-      const u1 = ((scratch[2 * q] >>> 5) * 67108864 + (scratch[2 * q + 1] >>> 6)) * TWO_M53;
-      const u2 = ((scratch[2 * q + 2] >>> 5) * 67108864 + (scratch[2 * q + 3] >>> 6)) * TWO_M53;
+      const u1 = uniform53(scratch[2 * q], scratch[2 * q + 1]);
+      const u2 = uniform53(scratch[2 * q + 2], scratch[2 * q + 3]);
       const r = Math.sqrt(-2 * Math.log(1 - u1));
       const th = 2 * Math.PI * u2;
       const i = b0 + q;

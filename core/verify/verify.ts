@@ -334,7 +334,7 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
       const got = await run(be, dtype);
       const want = await run(ref, 'float64');
       let worst = 0;
-      const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const scale = maxAbs(want);
       // 20 steps, each a few dozen roundings propagated through a contracting map: budget k·ε·20·64 of the state's scale
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (k * eps * 20 * 64 * (1 + scale)));
       rows.push(row(`sampler: 20 steps of ${name}`, be, want.length, worst));
