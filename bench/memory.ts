@@ -3,10 +3,11 @@
  * own so that the peak belongs to that run. Prints one JSON line:
  *   { id: 'w4', backend, steps, n, baseMiB, peakMiB, stateMiB, seconds }
  * baseMiB is the RSS after loading and a small warm-up, peakMiB the process's peak RSS at the end.
- * Usage: node dist/bench/memory.js BACKEND STEPS PARTICLES
+ * With CHUNK, the particles are sampled CHUNK rows at a time (sampleChunked: the same result).
+ * Usage: node dist/bench/memory.js BACKEND STEPS PARTICLES [CHUNK]
  */
 import * as sk from '../index.js';
-import { FULL, type Runner, scorekitRunner, stateMiB, workloads } from './workloads.js';
+import { FULL, type Runner, scorekitRunner, stateMiB, w1Setup, workloads } from './workloads.js';
 
 /** W1's SSCS runner at n particles with a schedule of `steps` steps. */
 function sscsRunner(be: sk.Backend, n: number, steps: number): Runner {
@@ -15,20 +16,28 @@ function sscsRunner(be: sk.Backend, n: number, steps: number): Runner {
 }
 
 async function main(): Promise<void> {
-  const [spec, stepsArg, nArg] = process.argv.slice(2);
+  const [spec, stepsArg, nArg, chunkArg] = process.argv.slice(2);
   const steps = Number(stepsArg);
   const n = Number(nArg);
-  if (!spec || !Number.isInteger(steps) || steps < 1 || !Number.isInteger(n) || n < 1) {
-    throw new Error('usage: memory.js BACKEND STEPS PARTICLES (positive integers)');
+  const chunk = chunkArg === undefined ? 0 : Number(chunkArg);
+  if (!spec || !Number.isInteger(steps) || steps < 1 || !Number.isInteger(n) || n < 1 || !Number.isInteger(chunk) || chunk < 0) {
+    throw new Error('usage: memory.js BACKEND STEPS PARTICLES [CHUNK] (positive integers)');
   }
   const be = await sk.getBackend(spec);
-  await sscsRunner(be, 1000, 2).run(2);
+  // the warm-up takes the measured run's code path (compiled kernels and functions count in the base)
+  const run = async (m: number, k: number): Promise<void> => {
+    if (chunk > 0) {
+      const s = await w1Setup({ method: 'sscs', n: m, steps: k, backend: spec });
+      (await sk.sampleChunked(s.key, s.options, { chunk })).x.dispose();
+    } else await sscsRunner(be, m, k).run(k);
+  };
+  await run(chunk > 0 ? 2 * chunk : 1000, 2);
   const base = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
-  await sscsRunner(be, n, steps).run(steps);
+  await run(n, steps);
   const seconds = (performance.now() - t0) / 1000;
   const peak = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ id: 'w4', backend: be.name, steps, n, baseMiB: base, peakMiB: peak, stateMiB: stateMiB(n), seconds }) + '\n');
+  process.stdout.write(JSON.stringify({ id: 'w4', backend: chunk > 0 ? `${be.name} (chunks of ${chunk})` : be.name, steps, n, baseMiB: base, peakMiB: peak, stateMiB: stateMiB(n), seconds }) + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { type BenchSizes, FULL, QUICK, scorekitRunner, stateMiB, torchPlan, type WorkloadId, workloads, type WorkloadSpec } from './workloads.js';
+import { type BenchSizes, FULL, parallelRunner, QUICK, type Runner, scorekitRunner, stateMiB, torchPlan, type WorkloadId, workloads, type WorkloadSpec } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The peer script lives in the source tree (bench/peers), two levels above dist/bench. */
@@ -31,6 +31,10 @@ export interface BenchOptions {
   /** W4 step counts (default 5 and 20; the issue's 1000 with --memory-steps 1000). */
   readonly memorySteps?: readonly number[];
   readonly memoryBackends?: readonly string[];
+  /** Rows per chunk of W4's chunked run (sampleChunked; default 4096). */
+  readonly memoryChunk?: number;
+  /** Worker threads for W1's multi-thread row (default: all cores; 1 leaves the row out). */
+  readonly threads?: number;
   readonly only?: readonly WorkloadId[];
   readonly log?: (line: string) => void;
 }
@@ -67,8 +71,7 @@ export interface BenchReport {
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Time one workload on one backend: warm-up, then the steps and repetitions that fit the budget. */
-async function measure(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend, budget: number): Promise<Measurement> {
-  const r = scorekitRunner(spec, z, be);
+async function measure(spec: WorkloadSpec, side: string, r: Runner, budget: number): Promise<Measurement> {
   try {
     const warm = 1;
     await r.run(warm); // compiles kernels, fills caches
@@ -85,7 +88,7 @@ async function measure(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend, budget
       ts.push((performance.now() - t1) / 1000);
     }
     const s = median(ts);
-    return { workload: spec.id, side: be.name, steps, reps, seconds: s, throughput: (spec.itemsPerStep * steps) / s, check };
+    return { workload: spec.id, side, steps, reps, seconds: s, throughput: (spec.itemsPerStep * steps) / s, check };
   } finally {
     r.dispose();
   }
@@ -102,8 +105,9 @@ function runPeer(args: readonly string[]): { id: string; steps: number; reps?: n
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-function runMemoryChild(spec: string, steps: number, n: number): MemoryRow {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', join(HERE, 'memory.js'), spec, String(steps), String(n)], { encoding: 'utf8' });
+function runMemoryChild(spec: string, steps: number, n: number, chunk: number): MemoryRow {
+  const args = [join(HERE, 'memory.js'), spec, String(steps), String(n), ...(chunk > 0 ? [String(chunk)] : [])];
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`W4 on ${spec} failed: ${(r.stderr || '').trim().split('\n').slice(-2).join(' | ')}`);
   const o = JSON.parse(r.stdout.trim().split('\n').pop()!);
   return { side: o.backend, steps, n, baseMiB: o.baseMiB, peakMiB: o.peakMiB, stateMiB: o.stateMiB };
@@ -114,6 +118,8 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const z = o.quick ? QUICK : FULL;
   const budget = o.budget ?? (o.quick ? 0.2 : 3);
   if (!(budget > 0 && Number.isFinite(budget))) throw new RangeError(`bench: the time budget must be a positive number of seconds, got ${budget}`);
+  const memoryChunk = o.memoryChunk ?? (o.quick ? 1000 : 4096);
+  if (!Number.isInteger(memoryChunk) || memoryChunk < 1) throw new RangeError(`bench: the W4 chunk must be a positive integer, got ${memoryChunk}`);
   const all = workloads(z);
   for (const id of o.only ?? []) if (!all.some((w) => w.id === id)) throw new RangeError(`bench: unknown workload '${id}' (${all.map((w) => w.id).join(', ')})`);
   const specs = all.filter((w) => !o.only || o.only.includes(w.id));
@@ -159,14 +165,29 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
       continue;
     }
     for (const w of specs) {
-      const m = await measure(w, z, be, budget);
+      const m = await measure(w, be.name, scorekitRunner(w, z, be), budget);
       log(`${be.name.padEnd(14)} ${w.id.padEnd(12)} ${fmt(m.throughput, w)} ${w.unit} (${m.steps} steps × ${m.reps})`);
       results.push(m);
     }
   }
+  // W1 on worker threads: the CPU backend on every core (the particles split by rows, same noise)
+  const threads = o.threads ?? cpus().length;
+  const w1 = specs.filter((w) => w.id === 'w1-sscs' || w.id === 'w1-em');
+  if (threads > 1 && w1.length && (o.backends ?? DEFAULT_BACKENDS).includes('cpu:float32')) {
+    const pool = sk.samplerPool(threads);
+    try {
+      for (const w of w1) {
+        const m = await measure(w, `cpu:float32 ×${threads} threads`, parallelRunner(w, z, 'cpu:float32', pool), budget);
+        log(`${m.side.padEnd(14)} ${w.id.padEnd(12)} ${fmt(m.throughput, w)} ${w.unit} (${m.steps} steps × ${m.reps})`);
+        results.push(m);
+      }
+    } finally {
+      await pool.close();
+    }
+  }
   for (const spec of o.memoryBackends ?? ['cpu:float32']) {
-    for (const steps of o.memorySteps ?? [5, 20]) {
-      const row = runMemoryChild(spec, steps, z.memoryParticles);
+    for (const [steps, chunk] of (o.memorySteps ?? [5, 20]).flatMap((st) => [[st, 0], [st, memoryChunk]])) {
+      const row = runMemoryChild(spec, steps, z.memoryParticles, chunk);
       log(`W4 ${row.side} ${steps} steps: peak ${row.peakMiB.toFixed(0)} MiB (base ${row.baseMiB.toFixed(0)} MiB, state ${row.stateMiB.toFixed(1)} MiB)`);
       memory.push(row);
     }

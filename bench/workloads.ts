@@ -126,6 +126,33 @@ function trainRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend): Runner 
   };
 }
 
+/**
+ * W1 on worker threads (sampleParallel over a pool kept for the runner's life): run(steps) samples
+ * a `steps`-step schedule, the same work per step as the single-thread runner's prefix.
+ */
+export function parallelRunner(spec: WorkloadSpec, z: BenchSizes, backend: string, pool: sk.SamplerPool): Runner {
+  if (spec.id !== 'w1-sscs' && spec.id !== 'w1-em') throw new RangeError(`parallel runner: only W1 runs on worker threads, not ${spec.id}`);
+  const module = new URL('./workloads.js', import.meta.url).href;
+  return {
+    async run(steps) {
+      const r = await sk.sampleParallel({ module, factory: 'w1Setup', args: { method: spec.id.slice(3), n: z.w1Particles, steps, backend } }, { pool });
+      const check = await sk.tidy(() => sk.mean(sk.abs(r.x))).item();
+      r.x.dispose();
+      return check;
+    },
+    dispose() {},
+  };
+}
+
+/** W1's sampler as a job factory (for sampleParallel: every thread builds its own copy). */
+export async function w1Setup(a: { method: 'sscs' | 'em'; n: number; steps: number; backend: string }): Promise<sk.SampleSetup> {
+  const sde = cld();
+  const score = sk.exactScore(sde, benchMixture());
+  const stepper = a.method === 'em' ? sk.eulerMaruyama(sde, score) : sk.sscs(sde, score);
+  const backend = await sk.getBackend(a.backend);
+  return { key: sk.random.key(2), options: { sde, stepper, n: a.n, d: D, steps: a.steps, eps: EPS, backend, dtype: 'float32' } };
+}
+
 // ---- the plan for the PyTorch peer ------------------------------------------------------------------
 
 type Kernel = Record<'mxx' | 'mxv' | 'mvx' | 'mvv' | 'L11' | 'L21' | 'L22', number>;

@@ -115,19 +115,9 @@ export async function runSampler(
   checkSampler(sde, sampler);
   const dn = o.denoise ? { kind: (sde.kind === 'cld' ? 'mean-step' : 'tweedie') as sk.DenoiseKind, score } : undefined;
   const base = { sde, n: o.n, d: o.d, steps: o.steps, eps: o.eps, backend: o.be, denoise: dn, onProgress: o.onProgress, trajectory: o.trajectory };
-  const N = Math.max(2, o.steps);
+  const grid = fixedGridStepper(sde, score, sampler, o.steps, o.snr);
+  if (grid) return sk.sample(o.k, { ...base, stepper: grid });
   switch (sampler) {
-    case 'em': return sk.sample(o.k, { ...base, stepper: sk.eulerMaruyama(sde, score) });
-    case 'rd': return sk.sample(o.k, { ...base, stepper: sk.reverseDiffusion(sde, score, N) });
-    case 'ancestral': return sk.sample(o.k, { ...base, stepper: sk.ancestral(sde, score, N) });
-    case 'pc': {
-      const pred = sde.kind === 'subvp' ? sk.eulerMaruyama(sde, score) : sk.reverseDiffusion(sde, score, N);
-      return sk.sample(o.k, { ...base, stepper: sk.predictorCorrector(pred, sk.langevinCorrector(sde, score, { snr: o.snr, N })) });
-    }
-    case 'ode-euler': return sk.sample(o.k, { ...base, stepper: sk.odeStepper(sde, score, 'euler') });
-    case 'ode-heun': return sk.sample(o.k, { ...base, stepper: sk.odeStepper(sde, score, 'heun') });
-    case 'ode-rk4': return sk.sample(o.k, { ...base, stepper: sk.odeStepper(sde, score, 'rk4') });
-    case 'sscs': return sk.sample(o.k, { ...base, stepper: sk.sscs(sde, score) });
     case 'ode-dopri5': {
       const [kp] = sk.random.split(o.k, 2);
       const x0 = sde.priorSample(kp, o.n, o.d, { backend: o.be });
@@ -152,6 +142,25 @@ export async function runSampler(
     }
     default:
       throw new Error(`unknown sampler '${sampler}'`);
+  }
+}
+
+/** The stepper of a fixed-grid sampler (driven by sk.sample), or undefined for ode-dopri5 and ald. */
+export function fixedGridStepper(sde: sk.Sde, score: sk.ScoreFn, sampler: string, steps: number, snr: number): sk.Stepper | undefined {
+  const N = Math.max(2, steps);
+  switch (sampler) {
+    case 'em': return sk.eulerMaruyama(sde, score);
+    case 'rd': return sk.reverseDiffusion(sde, score, N);
+    case 'ancestral': return sk.ancestral(sde, score, N);
+    case 'pc': {
+      const pred = sde.kind === 'subvp' ? sk.eulerMaruyama(sde, score) : sk.reverseDiffusion(sde, score, N);
+      return sk.predictorCorrector(pred, sk.langevinCorrector(sde, score, { snr, N }));
+    }
+    case 'ode-euler': return sk.odeStepper(sde, score, 'euler');
+    case 'ode-heun': return sk.odeStepper(sde, score, 'heun');
+    case 'ode-rk4': return sk.odeStepper(sde, score, 'rk4');
+    case 'sscs': return sk.sscs(sde, score);
+    default: return undefined;
   }
 }
 

@@ -10,6 +10,7 @@ import { rowMajorStrides, type Shape, sizeOf } from '../../core/tensor/shape.js'
 import { alignedStrides, contiguousData, copyStrided, forBlocks, forRows, isContiguous, type View } from './strided.js';
 import { binaryLoop, linCombLoop, unaryLoop } from './kernels.js';
 import { mixtureScoreKernel } from './mixture.js';
+import { BufferPool } from './pool.js';
 
 type T = TensorInfo<View>;
 
@@ -65,6 +66,8 @@ function gemmAccumulate(A: TypedArray, offA: number, B: TypedArray, offB: number
 
 export class CpuBackend implements Backend<View> {
   readonly name: string;
+  /** Recycled output arrays (disposed tensors' storage). */
+  readonly pool = new BufferPool();
   readonly dtypes: readonly DType[] = ['float64', 'float32', 'int32', 'bool'];
 
   constructor(readonly defaultFloat: FloatDType = 'float64', name?: string) {
@@ -79,8 +82,13 @@ export class CpuBackend implements Backend<View> {
     return view(data, shape);
   }
 
+  /** Recycled storage, counted once: upload() of it keeps it as the tensor's storage. */
+  hostBuffer(dtype: DType, n: number): TypedArray {
+    return this.pool.take(dtype, n);
+  }
+
   fill(shape: Shape, dtype: DType, value: number): View {
-    const d = allocTyped(dtype, sizeOf(shape));
+    const d = this.pool.take(dtype, sizeOf(shape), value === 0);
     if (value !== 0) d.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
     return view(d, shape);
   }
@@ -94,12 +102,13 @@ export class CpuBackend implements Backend<View> {
     return Promise.resolve(this.readSync(x));
   }
 
-  dispose(): void {
-    // Storage is garbage-collected; core counts live tensors.
+  /** A disposed tensor's view no longer holds its array (see pool.ts). */
+  dispose(h: View): void {
+    this.pool.release(h.data);
   }
 
   unary(op: UnaryOp, x: T): View {
-    const out = allocTyped(x.dtype, sizeOf(x.shape));
+    const out = this.pool.take(x.dtype, sizeOf(x.shape));
     const f = unaryLoop(op);
     const v = x.handle;
     const X = v.data;
@@ -108,7 +117,7 @@ export class CpuBackend implements Backend<View> {
   }
 
   private zip(op: BinaryOp | CompareOp | LogicalOp, a: T, b: T, outShape: Shape, outDtype: DType): View {
-    const out = allocTyped(outDtype, sizeOf(outShape));
+    const out = this.pool.take(outDtype, sizeOf(outShape));
     const f = binaryLoop(op);
     const A = a.handle;
     const B = b.handle;
@@ -123,7 +132,7 @@ export class CpuBackend implements Backend<View> {
 
   /** Σ c_i x_i in one pass over strided, broadcast operands (accumulated in float64, rounded once). */
   linearCombination(xs: readonly T[], coeffs: readonly number[], outShape: Shape): View {
-    const out = allocTyped(xs[0].dtype, sizeOf(outShape));
+    const out = this.pool.take(xs[0].dtype, sizeOf(outShape));
     const f = linCombLoop(xs.length);
     const data = xs.map((x) => x.handle.data);
     forBlocks(
@@ -137,7 +146,7 @@ export class CpuBackend implements Backend<View> {
 
   mixtureScore(x: T, p: MixtureParams, c0: number, nc: number): View {
     const n = x.shape[0];
-    const out = allocTyped(x.dtype, n * nc);
+    const out = this.pool.take(x.dtype, n * nc);
     mixtureScoreKernel(this.contiguous(x), n, p, c0, nc, out);
     return view(out, [n, nc]);
   }
@@ -162,7 +171,7 @@ export class CpuBackend implements Backend<View> {
   }
 
   where(c: T, a: T, b: T, outShape: Shape): View {
-    const out = allocTyped(a.dtype, sizeOf(outShape));
+    const out = this.pool.take(a.dtype, sizeOf(outShape));
     const C = c.handle;
     const A = a.handle;
     const B = b.handle;
@@ -196,7 +205,7 @@ export class CpuBackend implements Backend<View> {
     const outShape = kept.map((i) => x.shape[i]);
     const m = sizeOf(outShape);
     const n = sizeOf(axes.map((a) => x.shape[a]));
-    const out = allocTyped(x.dtype, m);
+    const out = this.pool.take(x.dtype, m);
     for (let r = 0; r < m; r++) {
       const base = r * n;
       if (op === 'sum') {
@@ -225,7 +234,7 @@ export class CpuBackend implements Backend<View> {
     const n = outShape[r - 1];
     const k = a.shape[a.shape.length - 1];
     const batch = outShape.slice(0, -2);
-    const out = allocTyped(a.dtype, sizeOf(outShape));
+    const out = this.pool.take(a.dtype, sizeOf(outShape));
     // Batch strides in units of matrices, zero where an operand is broadcast.
     const bsA = alignedStrides({ shape: a.shape.slice(0, -2), stride: rowMajorStrides(a.shape.slice(0, -2)) }, batch);
     const bsB = alignedStrides({ shape: b.shape.slice(0, -2), stride: rowMajorStrides(b.shape.slice(0, -2)) }, batch);
@@ -246,18 +255,19 @@ export class CpuBackend implements Backend<View> {
   }
 
   transpose(x: T, perm: readonly number[]): View {
+    this.pool.retain(x.handle.data);
     return x.handle.transpose(...perm) as View;
   }
 
   reshape(x: T, shape: Shape): View {
     const v = x.handle;
-    if (isContiguous(v)) return view(v.data, shape, undefined, v.offset);
+    if (isContiguous(v)) return this.share(view(v.data, shape, undefined, v.offset));
     return view(this.contiguous(x), shape);
   }
 
   broadcastTo(x: T, shape: Shape): View {
     const v = x.handle;
-    return view(v.data, shape, alignedStrides(v, shape), v.offset);
+    return this.share(view(v.data, shape, alignedStrides(v, shape), v.offset));
   }
 
   slice(x: T, begin: readonly number[], end: readonly number[], step: readonly number[]): View {
@@ -270,7 +280,13 @@ export class CpuBackend implements Backend<View> {
       shape.push(Math.ceil((end[a] - begin[a]) / step[a]));
       stride.push(v.stride[a] * step[a]);
     }
-    return view(v.data, shape, stride, offset);
+    return this.share(view(v.data, shape, stride, offset));
+  }
+
+  /** A view over an existing tensor's array, counted (see pool.ts). */
+  private share(v: View): View {
+    this.pool.retain(v.data);
+    return v;
   }
 
   pad(x: T, before: readonly number[], after: readonly number[], value: number): View {
@@ -300,7 +316,7 @@ export class CpuBackend implements Backend<View> {
     const size = x.shape[axis];
     const inner = sizeOf(x.shape.slice(axis + 1));
     const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-    const out = allocTyped(x.dtype, sizeOf(outShape));
+    const out = this.pool.take(x.dtype, sizeOf(outShape));
     let o = 0;
     for (let p = 0; p < outer; p++) {
       for (let j = 0; j < I.length; j++) {
@@ -317,7 +333,7 @@ export class CpuBackend implements Backend<View> {
     const outer = sizeOf(outShape.slice(0, axis));
     const size = outShape[axis];
     const inner = sizeOf(outShape.slice(axis + 1));
-    const out = allocTyped(updates.dtype, sizeOf(outShape));
+    const out = this.pool.take(updates.dtype, sizeOf(outShape), true);
     let u = 0;
     for (let p = 0; p < outer; p++) {
       for (let j = 0; j < I.length; j++) {
@@ -330,7 +346,7 @@ export class CpuBackend implements Backend<View> {
 
   cast(x: T, dtype: DType): View {
     const d = this.contiguous(x);
-    const out = allocTyped(dtype, d.length);
+    const out = this.pool.take(dtype, d.length);
     if (dtype === 'bool') for (let i = 0; i < d.length; i++) out[i] = d[i] !== 0 ? 1 : 0;
     else if (dtype === 'int32') for (let i = 0; i < d.length; i++) out[i] = Math.trunc(d[i]);
     else out.set(d);

@@ -15,7 +15,7 @@ const list = (v: unknown): string[] | undefined => (v === undefined ? undefined 
 
 export const benchCommand: Command = {
   name: 'bench',
-  usage: 'scorekit bench [--backends cpu:float32,tfjs:wasm,...] [--only w1-sscs,...] [--quick] [--no-peer] [--out DIR]',
+  usage: 'scorekit bench [--backends cpu:float32,tfjs:wasm,...] [--only w1-sscs,...] [--quick] [--no-peer] [--threads N] [--out DIR]',
   summary: 'Benchmarks against PyTorch (same run, ratios): integrator-, network- and training-bound workloads, peak memory.',
   options: {
     backends: { kind: 'string', help: 'comma-separated backend specs (default: every built-in engine)' },
@@ -25,6 +25,8 @@ export const benchCommand: Command = {
     'no-peer': { kind: 'flag', help: 'skip the PyTorch peer' },
     'memory-steps': { kind: 'string', default: '5,20', help: 'W4 step counts (peak memory must not grow with them)' },
     'memory-backends': { kind: 'string', default: 'cpu:float32', help: 'backends measured for W4' },
+    'memory-chunk': { kind: 'int', min: 1, help: 'rows per chunk of the chunked W4 run (default 4096)' },
+    threads: { kind: 'int', min: 1, help: "worker threads for W1's multi-thread row (default: all cores; 1 leaves it out)" },
     out: { kind: 'string', help: 'directory for latest.json and latest.md (default bench/results)' },
     json: COMMON.json,
   },
@@ -34,6 +36,7 @@ export const benchCommand: Command = {
     const report = await runBench({
       backends: list(o.backends), only: list(o.only) as WorkloadId[] | undefined, quick: o.quick === true,
       budget: o.budget as number | undefined, peer: o['no-peer'] !== true, memorySteps, memoryBackends: list(o['memory-backends']),
+      memoryChunk: o['memory-chunk'] as number | undefined, threads: o.threads as number | undefined,
     });
     const dir = (o.out as string | undefined) ?? RESULTS;
     mkdirSync(dir, { recursive: true });

@@ -1,7 +1,7 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { makeSde, parseData } from '../specs.js';
-import { modelFromCheckpoint } from './sample.js';
+import { modelFromCheckpoint } from '../sample-job.js';
 
 export const nllCommand: Command = {
   name: 'nll',

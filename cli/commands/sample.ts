@@ -1,20 +1,11 @@
 import * as sk from '../../index.js';
 import { writeFileAtomic } from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
-import { buildNet, dataPart, makeSde, type ModelMeta, parseData, runSampler, scoreFnOf } from '../specs.js';
+import { dataPart, runSampler } from '../specs.js';
+import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
 import { writeFigure } from '../plot/png.js';
-
-export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
-  const c = await sk.loadCheckpoint(path);
-  const meta = c.meta as unknown as ModelMeta;
-  if (meta.format !== 'scorekit-model') throw new Error(`${path} is a scorekit checkpoint but not of a model trained by 'scorekit train'`);
-  const sde = makeSde(meta.sde.kind, meta.sde.config);
-  const net = buildNet(meta, be);
-  const params = sk.restoreTree(net.init, c.tensors, c.meta.hasEma ? 'ema' : 'params', { backend: be });
-  return { meta, sde, score: scoreFnOf(meta, net, sde, params) };
-}
 
 export const sampleCommand: Command = {
   name: 'sample',
@@ -34,40 +25,32 @@ export const sampleCommand: Command = {
     out: { kind: 'string', help: 'output FILE.json or FILE.csv (required)' },
     plot: { kind: 'string', help: 'scatter plot PNG of the samples (beside the data when --data is given)' },
     trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers)' },
+    threads: { kind: 'int', min: 1, help: 'worker threads: the particles split by rows, the same samples bit for bit (fixed-grid samplers but pc)' },
+    chunk: { kind: 'int', min: 1, help: 'rows sampled at a time (bounds the memory; the same samples bit for bit)' },
     ...COMMON,
   },
   async run(o) {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
-    if (!!o.ckpt === !!o.score) throw new Error('give exactly one of --ckpt CKPT and --score exact');
     const be = await sk.getBackend(o.backend as string);
-    let sde: sk.Sde;
-    let score: sk.ScoreFn;
-    let dim: number;
-    let data = o.data ? await parseData(o.data as string) : undefined;
-    if (o.ckpt) {
-      const m = await modelFromCheckpoint(o.ckpt as string, be);
-      sde = m.sde;
-      score = m.score;
-      dim = m.meta.dim;
-      if (!data && m.meta.data) data = await parseData(m.meta.data).catch(() => undefined);
-    } else {
-      if (o.score !== 'exact') throw new Error(`--score must be 'exact', got '${o.score}'`);
-      if (!data?.gmm) throw new Error('--score exact needs --data gmm:FILE.json (the exact score is known for mixtures)');
-      if (!o.sde) throw new Error('--score exact needs --sde');
-      sde = makeSde(o.sde as string);
-      score = sk.exactScore(sde, data.gmm);
-      dim = data.dim;
-    }
+    const { sde, score, dim, data } = await resolveScore({ ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined }, be);
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
-    const r = await runSampler(sde, score, o.sampler as string, {
-      k: sk.random.key(o.seed as number), n: o.n as number, d: dim, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, be,
-      trajectory: !!o.trajectory,
-      onProgress: (p) => bar.update(p.step, p.total),
-    });
+    const threads = o.threads as number | undefined;
+    const chunk = o.chunk as number | undefined;
+    if ((threads !== undefined || chunk !== undefined) && o.trajectory) throw new Error('--trajectory is not kept with --threads or --chunk');
+    const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
+    const r = threads !== undefined || chunk !== undefined
+      ? await sk.sampleParallel(sampleJob({
+        ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined,
+        sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number,
+      }), { threads: threads ?? 1, chunk, onProgress })
+      : await runSampler(sde, score, o.sampler as string, {
+        k: sk.random.key(o.seed as number), n: o.n as number, d: dim, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, be,
+        trajectory: !!o.trajectory, onProgress,
+      });
     bar.done();
     const x = dataPart(sde, r.x);
     const values = await x.array() as number[][];

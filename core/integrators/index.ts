@@ -1,5 +1,5 @@
 export * from './langevin.js';
-export { type Stepper, type IntegrateOptions, type IntegrateResult, integrate, stepNoise, checkGrid } from './stepper.js';
+export { type Stepper, type IntegrateOptions, type IntegrateResult, integrate, stepNoise, checkGrid, checkRowOffset } from './stepper.js';
 export * from './sde-steppers.js';
 export * from './ode-steppers.js';
 export * from './sscs.js';

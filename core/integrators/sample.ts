@@ -7,7 +7,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Sde, ScoreFn, StateOptions } from '../sde/types.js';
 import { type GridKind, timeGrid } from '../sde/timegrid.js';
 import { type DenoiseKind, denoise } from './denoise.js';
-import { type IntegrateResult, integrate, type Progress, type Stepper } from './stepper.js';
+import { checkRowOffset, type IntegrateResult, integrate, type Progress, type Stepper } from './stepper.js';
+import { adoptArray } from '../tensor/create.js';
+import { tidy } from '../tensor/scope.js';
+import { sliceAxis } from '../tensor/ops/manipulate.js';
 
 export interface SampleOptions extends StateOptions {
   readonly sde: Sde;
@@ -26,6 +29,12 @@ export interface SampleOptions extends StateOptions {
   readonly x0?: Tensor;
   readonly trajectory?: boolean;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * The n samples are rows rowOffset … rowOffset + n − 1 of a larger batch under the same key: the
+   * prior draw and the noise are those rows of the larger batch's, so the result is those rows of
+   * the larger run, bit for bit, for any stepper that treats rows independently.
+   */
+  readonly rowOffset?: number;
 }
 
 export interface SampleResult extends IntegrateResult {
@@ -38,9 +47,58 @@ export function sample(k: PRNGKey, o: SampleOptions): SampleResult {
   const eps = o.eps ?? 1e-3;
   const grid = timeGrid({ steps: o.steps, T: o.sde.T, eps, kind: o.grid });
   const [kp, ki] = split(k, 2);
-  const x0 = o.x0 ?? o.sde.priorSample(kp, o.n, o.d, { backend: o.backend, dtype: o.dtype });
-  const r = integrate(o.stepper, x0, grid, ki, { trajectory: o.trajectory, onProgress: o.onProgress });
+  const rowOffset = o.rowOffset ?? 0;
+  checkRowOffset(o.stepper, rowOffset);
+  const x0 = o.x0 ?? tidy(() => o.sde.priorSample(kp, o.n, o.d, { backend: o.backend, dtype: o.dtype, rowOffset }));
+  const r = integrate(o.stepper, x0, grid, ki, { trajectory: o.trajectory, onProgress: o.onProgress, rowOffset });
+  if (!o.x0 && !o.trajectory && r.x !== x0) x0.dispose(); // the prior draw is ours to release (a trajectory keeps it)
   if (!o.denoise) return { ...r, grid };
   const x = denoise(o.sde, o.denoise.score, r.x, eps, o.denoise.kind);
   return { x, nfe: r.nfe + 1, trajectory: r.trajectory ? [...r.trajectory, x] : undefined, grid };
+}
+
+export interface ChunkOptions {
+  /** Rows per chunk (the last chunk may be shorter). */
+  readonly chunk: number;
+  /** Called after each step of each chunk, with the steps done over all chunks. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/**
+ * `sample` over row chunks of the batch, one chunk at a time: each chunk is rows [a, b) of the
+ * batch (rowOffset a), so the result equals sample(k, o) bit for bit, while the memory the sampler
+ * holds at once scales with the chunk instead of n (the result is assembled on the host). Steppers
+ * that couple rows (the Langevin corrector) are refused; so are trajectories.
+ */
+export async function sampleChunked(k: PRNGKey, o: SampleOptions, c: ChunkOptions): Promise<SampleResult> {
+  if (!Number.isInteger(c.chunk) || c.chunk < 1) throw new RangeError(`sampleChunked: chunk must be a positive integer, got ${c.chunk}`);
+  if (o.trajectory) throw new RangeError('sampleChunked: trajectories are not kept when sampling in chunks (use sample)');
+  if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`sample: n must be a positive integer, got ${o.n}`);
+  if (o.x0 && o.x0.shape[0] !== o.n) throw new RangeError(`sampleChunked: x0 has ${o.x0.shape[0]} rows, n is ${o.n}`);
+  checkRowOffset(o.stepper, c.chunk < o.n ? 1 : 0);
+  const chunks = Math.ceil(o.n / c.chunk);
+  let out: Float32Array | Float64Array | undefined;
+  let shape: number[] = [];
+  let last: SampleResult | undefined;
+  for (let j = 0; j < chunks; j++) {
+    const a = j * c.chunk;
+    const rows = Math.min(c.chunk, o.n - a);
+    const done = j * o.steps;
+    const x0 = o.x0 && (chunks > 1 ? sliceAxis(o.x0, 0, a, rows) : o.x0);
+    const r = sample(k, {
+      ...o, n: rows, rowOffset: (o.rowOffset ?? 0) + a, x0, trajectory: false,
+      onProgress: c.onProgress && ((p) => c.onProgress!({ step: done + p.step, total: chunks * o.steps })),
+    });
+    const v = await r.x.data();
+    if (!out) {
+      shape = [o.n, ...r.x.shape.slice(1)];
+      out = v instanceof Float64Array ? new Float64Array(o.n * (v.length / rows)) : new Float32Array(o.n * (v.length / rows));
+    }
+    out.set(v, a * (v.length / rows));
+    r.x.dispose();
+    if (x0 && x0 !== o.x0) x0.dispose();
+    last = r;
+  }
+  const x = adoptArray(out!, shape, { backend: last!.x.backend });
+  return { x, nfe: last!.nfe, grid: last!.grid };
 }

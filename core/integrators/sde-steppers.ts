@@ -105,6 +105,7 @@ export function langevinCorrector(sde: Sde, score: ScoreFn, o: CorrectorOptions)
   return {
     name: 'langevin-corrector',
     noiseDraws: n,
+    batchCoupled: true,
     nfePerStep: n,
     step(x, t, _tNext, noise) {
       const alpha = lin.kind === 'vp' ? 1 - lin.discretize(indexOf(sde, t, N), N).G ** 2 : 1;
@@ -126,6 +127,7 @@ export function predictorCorrector(predictor: Stepper, corrector: Stepper): Step
     name: `pc(${predictor.name}, ${corrector.name})`,
     noiseDraws: predictor.noiseDraws + corrector.noiseDraws,
     nfePerStep: predictor.nfePerStep + corrector.nfePerStep,
+    batchCoupled: !!(predictor.batchCoupled || corrector.batchCoupled),
     step(x, t, tNext, noise) {
       const c = corrector.step(x, t, t, noise.slice(0, corrector.noiseDraws));
       return predictor.step(c, t, tNext, noise.slice(corrector.noiseDraws));

@@ -19,6 +19,11 @@ export interface Stepper {
   readonly noiseDraws: number;
   /** Score evaluations per step. */
   readonly nfePerStep: number;
+  /**
+   * True when a row's update depends on the other rows (the Langevin corrector's step size uses
+   * batch-mean norms): such a batch cannot be sampled in chunks or on several threads. Default false.
+   */
+  readonly batchCoupled?: boolean;
   step(x: Tensor, t: number, tNext: number, noise: readonly Tensor[]): Tensor;
 }
 
@@ -31,6 +36,11 @@ export interface IntegrateOptions {
   /** Keep the state after every step (memory grows with the steps); default false. */
   readonly trajectory?: boolean;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * The state holds rows rowOffset … rowOffset + n − 1 of a larger batch: the noise is those rows of
+   * the larger batch's noise, so sampling a batch in row chunks gives the same bits as one run.
+   */
+  readonly rowOffset?: number;
 }
 
 export interface IntegrateResult {
@@ -40,12 +50,24 @@ export interface IntegrateResult {
   readonly trajectory?: readonly Tensor[];
 }
 
-/** Noise for step i: `draws` standard normals of `like`'s shape, from foldIn(key, i). */
-export function stepNoise(k: PRNGKey, i: number, draws: number, like: Tensor): Tensor[] {
-  const opts = { backend: like.backend, dtype: like.dtype as FloatDType };
+/**
+ * Noise for step i: `draws` standard normals of `like`'s shape, from foldIn(key, i) (draw j from
+ * foldIn(foldIn(key, i), j) when there are several); `like` is rows rowOffset … of the batch.
+ */
+export function stepNoise(k: PRNGKey, i: number, draws: number, like: Tensor, rowOffset = 0): Tensor[] {
+  const rowSize = like.rank === 0 ? 1 : like.size / like.shape[0];
+  const opts = { backend: like.backend, dtype: like.dtype as FloatDType, offset: rowOffset * rowSize };
   if (draws === 1) return [normal(foldIn(k, i), like.shape, opts)];
   const ki = foldIn(k, i);
   return Array.from({ length: draws }, (_, j) => normal(foldIn(ki, j), like.shape, opts));
+}
+
+/** A row offset is a non-negative integer, and only for steppers that treat rows independently. */
+export function checkRowOffset(stepper: Stepper, rowOffset: number): void {
+  if (!Number.isSafeInteger(rowOffset) || rowOffset < 0) throw new RangeError(`rowOffset must be a non-negative integer, got ${rowOffset}`);
+  if (rowOffset > 0 && stepper.batchCoupled) {
+    throw new RangeError(`${stepper.name} couples the rows of a batch (batch-mean step sizes), so the batch cannot be split into row chunks`);
+  }
 }
 
 export function checkGrid(grid: ArrayLike<number>): void {
@@ -60,11 +82,13 @@ export function checkGrid(grid: ArrayLike<number>): void {
 export function integrate(stepper: Stepper, x0: Tensor, grid: ArrayLike<number>, k: PRNGKey, opts: IntegrateOptions = {}): IntegrateResult {
   checkGrid(grid);
   if (!isFloat(x0.dtype)) throw new TypeError(`integrate: the state must be floating point, got ${x0.dtype}`);
+  const rowOffset = opts.rowOffset ?? 0;
+  checkRowOffset(stepper, rowOffset);
   const steps = grid.length - 1;
   const traj: Tensor[] | undefined = opts.trajectory ? [x0] : undefined;
   let x = x0;
   for (let i = 0; i < steps; i++) {
-    const next = tidy(() => stepper.step(x, grid[i], grid[i + 1], stepNoise(k, i, stepper.noiseDraws, x)));
+    const next = tidy(() => stepper.step(x, grid[i], grid[i + 1], stepNoise(k, i, stepper.noiseDraws, x, rowOffset)));
     if (traj) traj.push(keep(next));
     else if (x !== x0) x.dispose();
     x = next;

@@ -5,11 +5,12 @@
  */
 import type { Shape } from '../tensor/shape.js';
 import { checkShape, sizeOf } from '../tensor/shape.js';
-import { type CreateOptions, fromArray, makeTensor, resolveBackend } from '../tensor/create.js';
+import { adoptArray, type CreateOptions, fromArray, resolveBackend } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { type PRNGKey, randomBits } from './key.js';
 import { threefryBlocks } from './threefry.js';
+import { cosSin2Pi } from '../numerics/trig.js';
 
 const TWO_M53 = 2 ** -53;
 
@@ -35,42 +36,45 @@ export function uniform24Host(k: PRNGKey, n: number): Float64Array {
 /**
  * n standard normals by the Box–Muller transform of pairs of 53-bit uniforms
  * (u₁ ∈ (0, 1] so log u₁ is finite): z₀ = √(−2 log u₁) cos 2πu₂, z₁ = √(−2 log u₁) sin 2πu₂.
- * Value i depends only on (key, i): a longer draw extends a shorter one.
+ * Value i depends only on (key, i): a longer draw extends a shorter one, and `offset` gives values
+ * offset … offset + n − 1 of the same stream (a slice of a larger draw, computed alone).
  */
-export function normalHost(k: PRNGKey, n: number): Float64Array {
+export function normalHost(k: PRNGKey, n: number, offset = 0): Float64Array {
   const out = new Float64Array(n);
-  fillNormal(k, out, 0, 1);
+  fillNormal(k, out, 0, 1, offset);
   return out;
 }
 
 /** Threefry blocks per scratch chunk (even: a Box–Muller pair never straddles two chunks). */
 const CHUNK = 4096;
 const scratch = new Uint32Array(2 * CHUNK);
+const cs = new Float64Array(2);
 
 /**
- * loc + scale·(the normals of normalHost) written straight into `out` (rounded once when it is a
- * Float32Array): the bits are generated chunk by chunk and never stored as uniforms (3× faster than
- * bits → uniforms → normals → storage as separate passes, measured).
+ * loc + scale·(values offset … offset + out.length − 1 of the normal stream) written straight into
+ * `out` (rounded once when it is a Float32Array): the bits are generated chunk by chunk and never
+ * stored as uniforms (3× faster than bits → uniforms → normals → storage as separate passes,
+ * measured). Value j comes from blocks 2⌊j/2⌋ and 2⌊j/2⌋ + 1.
  */
-function fillNormal(k: PRNGKey, out: Float64Array | Float32Array, loc: number, scale: number): void {
+export function fillNormal(k: PRNGKey, out: Float64Array | Float32Array, loc: number, scale: number, offset = 0): void {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`normal: offset must be a non-negative integer, got ${offset}`);
   const n = out.length;
-  const blocks = 2 * Math.ceil(n / 2);
+  const first = offset - (offset & 1); // the stream index of the first pair's first value
+  const blocks = 2 * Math.ceil((offset + n) / 2) - first;
   const affine = loc !== 0 || scale !== 1;
   for (let b0 = 0; b0 < blocks; b0 += CHUNK) {
     const cnt = Math.min(CHUNK, blocks - b0);
-    threefryBlocks(k.k0, k.k1, b0, cnt, scratch);
+    threefryBlocks(k.k0, k.k1, first + b0, cnt, scratch);
     for (let q = 0; q < cnt; q += 2) {
       const u1 = uniform53(scratch[2 * q], scratch[2 * q + 1]);
       const u2 = uniform53(scratch[2 * q + 2], scratch[2 * q + 3]);
       const r = Math.sqrt(-2 * Math.log(1 - u1));
-      const th = 2 * Math.PI * u2;
-      const i = b0 + q;
-      const z0 = r * Math.cos(th);
-      out[i] = affine ? loc + scale * z0 : z0;
-      if (i + 1 < n) {
-        const z1 = r * Math.sin(th);
-        out[i + 1] = affine ? loc + scale * z1 : z1;
-      }
+      cosSin2Pi(u2, cs);
+      const i = first + b0 + q - offset; // output index of the pair's first value (−1 when it precedes the slice)
+      const z0 = r * cs[0];
+      const z1 = r * cs[1];
+      if (i >= 0) out[i] = affine ? loc + scale * z0 : z0;
+      if (i + 1 < n) out[i + 1] = affine ? loc + scale * z1 : z1;
     }
   }
 }
@@ -110,17 +114,22 @@ export function uniform(k: PRNGKey, shape: Shape, opts: RandomOptions & { minval
   return upload(u, shape, opts, dtype);
 }
 
-/** Standard normal N(0, 1) (times `scale`, plus `loc`). */
-export function normal(k: PRNGKey, shape: Shape, opts: RandomOptions & { loc?: number; scale?: number } = {}): Tensor {
+/**
+ * Standard normal N(0, 1) (times `scale`, plus `loc`), row-major over `shape`. With `offset`, the
+ * values are elements offset … of the key's stream: rows [a, b) of an [n, c] draw equal the [b − a, c]
+ * draw at offset a·c (how a batch is sampled in chunks or on several threads with the same noise).
+ */
+export function normal(k: PRNGKey, shape: Shape, opts: RandomOptions & { loc?: number; scale?: number; offset?: number } = {}): Tensor {
   checkShape(shape);
   const dtype = floatDtype(opts);
   const loc = opts.loc ?? 0;
   const scale = opts.scale ?? 1;
   if (!(Number.isFinite(loc) && Number.isFinite(scale))) throw new RangeError(`normal: loc and scale must be finite, got ${loc}, ${scale}`);
-  const z = dtype === 'float64' ? new Float64Array(sizeOf(shape)) : new Float32Array(sizeOf(shape));
-  fillNormal(k, z, loc, scale);
   const be = resolveBackend(opts.backend);
-  return makeTensor(be, be.upload(z, shape, dtype), shape, dtype);
+  const n = sizeOf(shape);
+  const z = (be.hostBuffer?.(dtype, n) ?? (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n))) as Float32Array | Float64Array;
+  fillNormal(k, z, loc, scale, opts.offset ?? 0);
+  return adoptArray(z, shape, { backend: be });
 }
 
 /** Rademacher ±1 (probes for Hutchinson estimators and sliced score matching). */

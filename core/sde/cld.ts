@@ -25,7 +25,7 @@ import { add, mul, square, sub } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
 import { concat, sliceAxis } from '../tensor/ops/manipulate.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
-import type { ScoreFn, Sde, StateOptions } from './types.js';
+import type { ScoreFn, Sde, PriorOptions } from './types.js';
 
 export interface CldConfig {
   /** Mass M (default 0.25). */
@@ -166,8 +166,8 @@ export function cldSde(cfg: CldConfig = {}): CldSde {
       const c = 2 * Gamma * beta(t) * (probabilityFlow ? 0.5 : 1);
       return concat([fx, sub(fv, mul(scoreV(u, t), c))], -1);
     },
-    priorSample(k: PRNGKey, n: number, d: number, opts: StateOptions = {}): Tensor {
-      const z = normal(k, [n, 2 * d], opts);
+    priorSample(k: PRNGKey, n: number, d: number, opts: PriorOptions = {}): Tensor {
+      const z = normal(k, [n, 2 * d], { backend: opts.backend, dtype: opts.dtype, offset: (opts.rowOffset ?? 0) * 2 * d });
       const { x, v } = split(z);
       return concat([x, mul(v, Math.sqrt(M))], -1);
     },

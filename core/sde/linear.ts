@@ -17,7 +17,7 @@ import { normal } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, exp, expm1, mul, neg, sqrt, sub, square } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
-import type { ScoreFn, Sde, StateOptions } from './types.js';
+import type { ScoreFn, Sde, PriorOptions } from './types.js';
 
 export interface ScalarLinearSde extends Sde {
   readonly kind: 've' | 'vp' | 'subvp';
@@ -66,7 +66,8 @@ function common(kind: ScalarLinearSde['kind'], T: number, priorStd: number, f: (
       const gg = g(t) ** 2 * (probabilityFlow ? 0.5 : 1);
       return sub(mul(x, f(t)), mul(score(x, t), gg));
     },
-    priorSample: (k: PRNGKey, n: number, d: number, opts: StateOptions = {}) => normal(k, [n, d], { ...opts, scale: priorStd }),
+    priorSample: (k: PRNGKey, n: number, d: number, opts: PriorOptions = {}) =>
+      normal(k, [n, d], { backend: opts.backend, dtype: opts.dtype, scale: priorStd, offset: (opts.rowOffset ?? 0) * d }),
     priorLogp: (x: Tensor) => gaussianPriorLogp(x, priorStd),
   };
 }
@@ -144,6 +145,7 @@ function vpCommon(kind: 'vp' | 'subvp', cfg: VpConfig): ScalarLinearSde {
     discretize(i: number, N: number) {
       if (kind === 'subvp') throw new Error('sub-VP SDE: no DDPM-style discretisation (score_sde has none either); use Euler–Maruyama');
       const b = (betaMin + (i * (betaMax - betaMin)) / (N - 1)) / N;
+      if (!(b <= 1)) throw new RangeError(`VP-SDE discretised with N = ${N} levels: β_${i} = ${b} exceeds 1 (√(1 − β) is undefined); use N ≥ β_max = ${betaMax}`);
       return { a: Math.sqrt(1 - b) - 1, G: Math.sqrt(b) };
     },
   };

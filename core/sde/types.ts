@@ -25,6 +25,10 @@ export interface StateOptions {
   readonly dtype?: FloatDType;
 }
 
+export interface PriorOptions extends StateOptions {
+  readonly rowOffset?: number;
+}
+
 export interface Sde {
   readonly kind: SdeKind;
   readonly T: number;
@@ -38,8 +42,11 @@ export interface Sde {
   diffusion(t: number): number;
   /** G(t)·z for a standard normal z of the state's shape (zero on noise-free components, e.g. CLD's x). */
   applyDiffusion(z: Tensor, t: number): Tensor;
-  /** n samples of the prior p_T for data dimension d. */
-  priorSample(k: PRNGKey, n: number, d: number, opts?: StateOptions): Tensor;
+  /**
+   * n samples of the prior p_T for data dimension d; with rowOffset, rows rowOffset … of a larger
+   * draw under the same key (the same bits as slicing that draw).
+   */
+  priorSample(k: PRNGKey, n: number, d: number, opts?: PriorOptions): Tensor;
   /** log p_T(x) per sample: [n]. */
   priorLogp(x: Tensor): Tensor;
   /** Human-readable parameters, e.g. for reports and checkpoints. */

@@ -53,6 +53,11 @@ export interface Backend<H = any> {
 
   /** Host → device. `data` has the storage type of `dtype` and length = size; the backend may keep it. */
   upload(data: TypedArray, shape: Shape, dtype: DType): H;
+  /**
+   * Optional: a host array of n elements (old contents) to fill and then pass to upload, which keeps
+   * it as storage (the CPU backend hands out recycled storage, so per-step noise makes no garbage).
+   */
+  hostBuffer?(dtype: DType, n: number): TypedArray;
   fill(shape: Shape, dtype: DType, value: number): H;
   /** Device → host: a contiguous row-major copy. */
   read(x: TensorInfo<H>): Promise<TypedArray>;

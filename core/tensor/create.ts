@@ -128,6 +128,18 @@ export function fromArray(values: NestedArray | readonly number[] | TypedArray, 
   return makeTensor(be, be.upload(toStorage(flat, dtype, 'fromArray'), shape, dtype), shape, dtype);
 }
 
+/**
+ * A tensor over `data` as it is: the backend takes the array without a host copy (the CPU backend
+ * keeps it as its storage), so the caller must not modify it afterwards. The dtype is the array's.
+ */
+export function adoptArray(data: Float32Array | Float64Array | Int32Array, shape: Shape, opts: CreateOptions = {}): Tensor {
+  checkShape(shape);
+  if (sizeOf(shape) !== data.length) throw new ShapeError(`adoptArray: ${data.length} values do not fill shape ${shapeToString(shape)}`);
+  const dtype: DType = data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : 'int32';
+  const be = resolveBackend(opts.backend);
+  return makeTensor(be, be.upload(data, shape, dtype), shape, dtype);
+}
+
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
   checkShape(shape);
   const be = resolveBackend(opts.backend);

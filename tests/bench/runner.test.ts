@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatReport, runBench, writeReport } from '../../bench/run.js';
@@ -25,9 +25,13 @@ describe('bench runner', () => {
     } else {
       assert.ok(r.notes.some((n) => /PyTorch peer skipped.*apt-get install python3-torch python3-numpy/.test(n)), r.notes.join('\n'));
     }
+    const threaded = r.results.filter((m) => /^cpu:float32 ×\d+ threads$/.test(m.side));
+    if (cpus().length > 1) assert.deepEqual(threaded.map((m) => m.workload), ['w1-sscs'], 'W1 on worker threads');
     const w4 = r.memory.filter((m) => m.side === 'cpu:float32');
     assert.deepEqual(w4.map((m) => m.steps), [1, 2]);
-    for (const m of w4) assert.ok(m.peakMiB >= m.baseMiB && m.baseMiB > 0);
+    const chunked = r.memory.filter((m) => m.side === 'cpu:float32 (chunks of 1000)');
+    assert.deepEqual(chunked.map((m) => m.steps), [1, 2], 'W4 sampled in chunks');
+    for (const m of [...w4, ...chunked]) assert.ok(m.peakMiB >= m.baseMiB && m.baseMiB > 0);
     const md = formatReport(r);
     assert.match(md, /\| W1 SSCS, exact GMM score, 2000 particles \| cpu:float32 \|/);
     assert.match(md, /QCSGM step ÷ DSM step/);
@@ -43,5 +47,6 @@ describe('bench runner', () => {
   it('rejects unknown workloads and a non-positive budget', async () => {
     await assert.rejects(runBench({ quick: true, peer: false, only: ['w9' as never], log: () => {} }), /unknown workload 'w9'/);
     await assert.rejects(runBench({ quick: true, peer: false, budget: 0, log: () => {} }), /budget must be a positive number/);
+    await assert.rejects(runBench({ quick: true, peer: false, memoryChunk: 0, log: () => {} }), /W4 chunk must be a positive integer, got 0/);
   });
 });

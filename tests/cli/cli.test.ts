@@ -66,6 +66,11 @@ describe('scorekit CLI', () => {
     for (const f of ['a.csv', 'b.csv']) ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '50', '--seed', '4', '--out', p(f)));
     assert.equal(readFileSync(p('a.csv'), 'utf8'), readFileSync(p('b.csv'), 'utf8'));
     assert.match(readFileSync(p('a.csv'), 'utf8').split('\n')[0], /^x0,x1$/);
+    // on worker threads, and in row chunks: the same samples, byte for byte
+    ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '50', '--seed', '4', '--threads', '2', '--chunk', '17', '--out', p('c.csv')));
+    ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '50', '--seed', '4', '--chunk', '20', '--out', p('d.csv')));
+    for (const f of ['c.csv', 'd.csv']) assert.equal(readFileSync(p(f), 'utf8'), readFileSync(p('a.csv'), 'utf8'), f);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'ode-dopri5', '--threads', '2', '--out', p('e.csv')], /need a fixed-grid sampler/, p('e.csv'));
   });
 
   it('bad input: one line on stderr, exit status 2, no output file', () => {

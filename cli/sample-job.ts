@@ -1,0 +1,64 @@
+/**
+ * The score a `scorekit sample` run uses (a checkpoint's model, or a mixture's exact score), and the
+ * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
+ */
+import * as sk from '../index.js';
+import { buildNet, checkSampler, makeSde, type ModelMeta, parseData, scoreFnOf, type DataSpec, fixedGridStepper } from './specs.js';
+
+export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
+  const c = await sk.loadCheckpoint(path);
+  const meta = c.meta as unknown as ModelMeta;
+  if (meta.format !== 'scorekit-model') throw new Error(`${path} is a scorekit checkpoint but not of a model trained by 'scorekit train'`);
+  const sde = makeSde(meta.sde.kind, meta.sde.config);
+  const net = buildNet(meta, be);
+  const params = sk.restoreTree(net.init, c.tensors, c.meta.hasEma ? 'ema' : 'params', { backend: be });
+  return { meta, sde, score: scoreFnOf(meta, net, sde, params) };
+}
+
+export interface ScoreSource {
+  readonly ckpt?: string;
+  /** 'exact' (with data gmm:FILE.json and sde) when there is no checkpoint. */
+  readonly score?: string;
+  readonly data?: string;
+  readonly sde?: string;
+}
+
+/** The SDE, score and data dimension of a run (and its data, when known, for plots). */
+export async function resolveScore(src: ScoreSource, be: sk.Backend): Promise<{ sde: sk.Sde; score: sk.ScoreFn; dim: number; data?: DataSpec }> {
+  if (!!src.ckpt === !!src.score) throw new Error('give exactly one of --ckpt CKPT and --score exact');
+  let data = src.data ? await parseData(src.data) : undefined;
+  if (src.ckpt) {
+    const m = await modelFromCheckpoint(src.ckpt, be);
+    if (!data && m.meta.data) data = await parseData(m.meta.data).catch(() => undefined);
+    return { sde: m.sde, score: m.score, dim: m.meta.dim, data };
+  }
+  if (src.score !== 'exact') throw new Error(`--score must be 'exact', got '${src.score}'`);
+  if (!data?.gmm) throw new Error('--score exact needs --data gmm:FILE.json (the exact score is known for mixtures)');
+  if (!src.sde) throw new Error('--score exact needs --sde');
+  const sde = makeSde(src.sde);
+  return { sde, score: sk.exactScore(sde, data.gmm), dim: data.dim, data };
+}
+
+export interface CliSampleArgs extends ScoreSource {
+  readonly sampler: string;
+  readonly n: number;
+  readonly steps: number;
+  readonly eps: number;
+  readonly denoise: boolean;
+  readonly snr: number;
+  readonly backend: string;
+  readonly seed: number;
+}
+
+/** A `scorekit sample` run as a SampleSetup (the job factory of --threads; the same key as runSampler). */
+export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> {
+  const be = await sk.getBackend(a.backend);
+  const { sde, score, dim } = await resolveScore(a, be);
+  checkSampler(sde, a.sampler);
+  const stepper = fixedGridStepper(sde, score, a.sampler, a.steps, a.snr);
+  if (!stepper) throw new Error(`--threads and --chunk need a fixed-grid sampler (em, rd, ancestral, ode-euler, ode-heun, ode-rk4, sscs), not ${a.sampler}`);
+  const denoise = a.denoise ? { kind: (sde.kind === 'cld' ? 'mean-step' : 'tweedie') as sk.DenoiseKind, score } : undefined;
+  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise } };
+}
+
+export const sampleJob = (a: CliSampleArgs): sk.SampleJob => ({ module: import.meta.url, factory: 'cliSampleSetup', args: a });
