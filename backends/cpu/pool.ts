@@ -17,6 +17,7 @@ export class BufferPool {
   private readonly refs = new WeakMap<TypedArray, number>();
   private readonly free = new Map<string, TypedArray[]>();
   private freeBytes = 0;
+  private fresh = 0;
 
   /** @param capBytes the most bytes the free lists hold (beyond it, released arrays are dropped). */
   constructor(private readonly capBytes = 64 * 2 ** 20) {}
@@ -29,7 +30,10 @@ export class BufferPool {
     if (a) {
       this.freeBytes -= a.byteLength;
       if (zero) a.fill(0);
-    } else a = allocTyped(dtype, n);
+    } else {
+      a = allocTyped(dtype, n);
+      this.fresh++;
+    }
     this.refs.set(a, 1);
     return a;
   }
@@ -55,6 +59,11 @@ export class BufferPool {
     if (list) list.push(a);
     else this.free.set(key, [a]);
     this.freeBytes += a.byteLength;
+  }
+
+  /** Arrays of pooled size allocated new rather than recycled, so far (for tests). */
+  get allocations(): number {
+    return this.fresh;
   }
 
   /** Bytes held in the free lists (for tests). */

@@ -31,6 +31,15 @@ def rss_mib():
 
 
 def peak_rss_mib():
+    # VmHWM is this process image's own high-water mark; ru_maxrss survives exec on Linux, so a
+    # child of a large parent would report the parent's peak
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

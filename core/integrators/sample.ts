@@ -53,7 +53,9 @@ export function sample(k: PRNGKey, o: SampleOptions): SampleResult {
   const r = integrate(o.stepper, x0, grid, ki, { trajectory: o.trajectory, onProgress: o.onProgress, rowOffset });
   if (!o.x0 && !o.trajectory && r.x !== x0) x0.dispose(); // the prior draw is ours to release (a trajectory keeps it)
   if (!o.denoise) return { ...r, grid };
-  const x = denoise(o.sde, o.denoise.score, r.x, eps, o.denoise.kind);
+  const dn = o.denoise;
+  const x = tidy(() => denoise(o.sde, dn.score, r.x, eps, dn.kind));
+  if (!o.trajectory && r.x !== o.x0) r.x.dispose();
   return { x, nfe: r.nfe + 1, trajectory: r.trajectory ? [...r.trajectory, x] : undefined, grid };
 }
 
