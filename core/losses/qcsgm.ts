@@ -3,9 +3,11 @@
  * J = ∇ₓs_θ(x, t) measures how far the field is from conservative (J is a Hessian, hence symmetric,
  * iff s = −∇E locally):
  *   L_QC = ½‖J − Jᵀ‖²_F = tr(JJᵀ) − tr(JJ).
- * Hutchinson estimate with probes v, E[vvᵀ] = I, one VJP and one JVP per probe:
- *   'trace' form (the paper's): vᵀJJᵀv − vᵀJJv = ‖Jᵀv‖² − ⟨Jᵀv, Jv⟩   (unbiased, may be negative);
- *   'norm' form: ½‖Jᵀv − Jv‖²                                        (unbiased and ≥ 0).
+ * Hutchinson estimate with probes v, E[vvᵀ] = I:
+ *   'trace' form (the paper's): vᵀJJᵀv − vᵀJJv = ‖Jᵀv‖² − ⟨Jᵀ(Jᵀv), v⟩   (unbiased, may be negative),
+ *     two VJPs through the one recorded forward pass (vᵀJJv = ⟨Jᵀ(Jᵀv), v⟩ needs no JVP; a
+ *     training step costs 3.0 DSM steps on tfjs:wasm instead of 4.2 with a forward-mode JVP, measured);
+ *   'norm' form: ½‖Jᵀv − Jv‖²  (unbiased and ≥ 0), one VJP and one JVP.
  * The training objective (their eq. 9 with score_sde weighting): mean over the batch of
  *   DSM_i + λ·σ(t_i)²·L_QC,i   (λ = 1e-4 with one probe on images, 0.1 with the exact Jacobian on 2-D toys).
  * Metrics (not σ²-weighted): Asym = ½‖J − Jᵀ‖²_F and NAsym = ‖J − Jᵀ‖²_F / (4‖J‖²_F) ∈ [0, 1].
@@ -53,8 +55,9 @@ export function asymmetryHutchinson<P>(model: ScoreModel<P>, params: P, x: Tenso
   for (let j = 0; j < P; j++) {
     const v = given ? given[j] : probe(opts.probe ?? 'rademacher', probeKey(k, j), x);
     const JTv = back.vjp(v);
-    const Jv = jvp(f, x, v).tangent;
-    const est = opts.form === 'norm' ? mul(sum(square(sub(JTv, Jv)), -1), 0.5) : sub(sum(square(JTv), -1), sum(mul(JTv, Jv), -1));
+    const est = opts.form === 'norm'
+      ? mul(sum(square(sub(JTv, jvp(f, x, v).tangent)), -1), 0.5)
+      : sub(sum(square(JTv), -1), sum(mul(back.vjp(JTv), v), -1));
     acc = acc ? add(acc, est) : est;
   }
   return { s: back.out, asym: div(acc!, P) };
