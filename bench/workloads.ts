@@ -76,6 +76,9 @@ export interface Runner {
   dispose(): void;
 }
 
+/** The check value of a sampler run: mean |x| over the final state (read back, so the work is done). */
+const meanAbs = (x: sk.Tensor): Promise<number> => sk.tidy(() => sk.mean(sk.abs(x))).item();
+
 export function scorekitRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend): Runner {
   if (spec.kind === 'sample') return samplerRunner(spec, z, be);
   return trainRunner(spec, z, be);
@@ -92,7 +95,7 @@ function samplerRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend): Runne
     async run(steps) {
       const x0 = sde.priorSample(sk.random.key(1), n, D, { backend: be, dtype: 'float32' });
       const r = sk.integrate(stepper, x0, grid.subarray(0, steps + 1), sk.random.key(2));
-      const check = await sk.tidy(() => sk.mean(sk.abs(r.x))).item();
+      const check = await meanAbs(r.x);
       x0.dispose();
       r.x.dispose();
       return check;
@@ -136,7 +139,7 @@ export function parallelRunner(spec: WorkloadSpec, z: BenchSizes, backend: strin
   return {
     async run(steps) {
       const r = await sk.sampleParallel({ module, factory: 'w1Setup', args: { method: spec.id.slice(3), n: z.w1Particles, steps, backend } }, { pool });
-      const check = await sk.tidy(() => sk.mean(sk.abs(r.x))).item();
+      const check = await meanAbs(r.x);
       r.x.dispose();
       return check;
     },

@@ -3,7 +3,7 @@
  * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
  */
 import * as sk from '../index.js';
-import { buildNet, checkSampler, makeSde, type ModelMeta, parseData, scoreFnOf, type DataSpec, fixedGridStepper } from './specs.js';
+import { buildNet, checkSampler, type DataSpec, denoiseStep, fixedGridStepper, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
   const c = await sk.loadCheckpoint(path);
@@ -57,8 +57,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
   checkSampler(sde, a.sampler);
   const stepper = fixedGridStepper(sde, score, a.sampler, a.steps, a.snr);
   if (!stepper) throw new Error(`--threads and --chunk need a fixed-grid sampler (em, rd, ancestral, ode-euler, ode-heun, ode-rk4, sscs), not ${a.sampler}`);
-  const denoise = a.denoise ? { kind: (sde.kind === 'cld' ? 'mean-step' : 'tweedie') as sk.DenoiseKind, score } : undefined;
-  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise } };
+  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise) } };
 }
 
 export const sampleJob = (a: CliSampleArgs): sk.SampleJob => ({ module: import.meta.url, factory: 'cliSampleSetup', args: a });

@@ -113,7 +113,7 @@ export async function runSampler(
 ): Promise<SampleRun> {
   if (o.trajectory && ['ode-dopri5', 'ald'].includes(sampler)) throw new Error(`--trajectory needs a fixed-grid sampler, not ${sampler}`);
   checkSampler(sde, sampler);
-  const dn = o.denoise ? { kind: (sde.kind === 'cld' ? 'mean-step' : 'tweedie') as sk.DenoiseKind, score } : undefined;
+  const dn = denoiseStep(sde, score, o.denoise);
   const base = { sde, n: o.n, d: o.d, steps: o.steps, eps: o.eps, backend: o.be, denoise: dn, onProgress: o.onProgress, trajectory: o.trajectory };
   const grid = fixedGridStepper(sde, score, sampler, o.steps, o.snr);
   if (grid) return sk.sample(o.k, { ...base, stepper: grid });
@@ -143,6 +143,11 @@ export async function runSampler(
     default:
       throw new Error(`unknown sampler '${sampler}'`);
   }
+}
+
+/** The final denoising step of --denoise: Tweedie, or a noise-free Euler step for CLD. */
+export function denoiseStep(sde: sk.Sde, score: sk.ScoreFn, on: boolean): { kind: sk.DenoiseKind; score: sk.ScoreFn } | undefined {
+  return on ? { kind: sde.kind === 'cld' ? 'mean-step' : 'tweedie', score } : undefined;
 }
 
 /** The stepper of a fixed-grid sampler (driven by sk.sample), or undefined for ode-dopri5 and ald. */

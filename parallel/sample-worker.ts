@@ -10,7 +10,7 @@ export type ToWorker = { readonly type: 'init'; readonly job: SampleJob } | { re
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'progress' }
-  | { readonly type: 'done'; readonly a: number; readonly rows: number; readonly data: Float32Array | Float64Array; readonly cols: number; readonly nfe: number }
+  | { readonly type: 'done'; readonly a: number; readonly rows: number; readonly data: Float32Array | Float64Array; readonly nfe: number }
   | { readonly type: 'error'; readonly message: string };
 
 const port = parentPort!;
@@ -28,7 +28,7 @@ async function handle(m: ToWorker): Promise<void> {
   const v = await r.x.data();
   const data = v instanceof Float64Array || v instanceof Float32Array ? v : Float64Array.from(v);
   r.x.dispose();
-  port.postMessage({ type: 'done', a: m.a, rows: m.rows, data, cols: data.length / m.rows, nfe: r.nfe } satisfies FromWorker, [data.buffer as ArrayBuffer]);
+  port.postMessage({ type: 'done', a: m.a, rows: m.rows, data, nfe: r.nfe } satisfies FromWorker, [data.buffer as ArrayBuffer]);
 }
 
 port.on('message', (m: ToWorker) => {

@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { adoptArray, checkRowOffset, type Progress, sampleChunked, type SampleResult, timeGrid } from '../core/index.js';
+import { checkChunking, type Progress, RowBuffer, sampleChunked, type SampleResult, timeGrid } from '../core/index.js';
 import { buildSetup, type SampleJob } from './job.js';
 import type { FromWorker, ToWorker } from './sample-worker.js';
 
@@ -60,11 +60,9 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
   checkThreads(threads);
   const setup = await buildSetup(job);
   const { n, steps } = setup.options;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`sample: n must be a positive integer, got ${n}`);
   const chunk = o.chunk ?? Math.ceil(n / threads);
-  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`sampleParallel: chunk must be a positive integer, got ${chunk}`);
+  checkChunking(setup.options, chunk, 'sampleParallel');
   if (threads === 1 && !o.pool) return sampleChunked(setup.key, setup.options, { chunk, onProgress: o.onProgress });
-  checkRowOffset(setup.options.stepper, chunk < n ? 1 : 0);
 
   const pool = (o.pool ?? samplerPool(threads)) as PoolState;
   if (pool.closed) throw new Error('sampleParallel: the sampler pool is closed');
@@ -73,7 +71,7 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
   const items: number[] = [];
   for (let a = 0; a < n; a += chunk) items.push(a);
   const total = items.length * steps;
-  let out: Float32Array | Float64Array | undefined;
+  const out = new RowBuffer(n);
   let nfe = 0;
   const workers = pool.workers.slice(0, items.length);
   const cleanups: (() => void)[] = [];
@@ -95,8 +93,7 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
             case 'progress': o.onProgress?.({ step: ++done, total }); break;
             case 'error': reject(new Error(m.message)); break;
             case 'done':
-              out ??= m.data instanceof Float64Array ? new Float64Array(n * m.cols) : new Float32Array(n * m.cols);
-              out.set(m.data, m.a * m.cols);
+              out.put(m.a, m.rows, m.data);
               nfe = m.nfe;
               if (--pending === 0) resolve();
               else give(w);
@@ -118,7 +115,5 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
     if (!o.pool) await pool.close();
   }
   const so = setup.options;
-  const cols = out!.length / n;
-  const x = adoptArray(out!, [n, cols], { backend: so.backend });
-  return { x, nfe, grid: timeGrid({ steps, T: so.sde.T, eps: so.eps ?? 1e-3, kind: so.grid }) };
+  return { x: out.tensor(so.backend), nfe, grid: timeGrid({ steps, T: so.sde.T, eps: so.eps ?? 1e-3, kind: so.grid }) };
 }

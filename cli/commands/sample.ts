@@ -33,7 +33,8 @@ export const sampleCommand: Command = {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
     const be = await sk.getBackend(o.backend as string);
-    const { sde, score, dim, data } = await resolveScore({ ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined }, be);
+    const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined };
+    const { sde, score, dim, data } = await resolveScore(source, be);
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
     const bar = progressBar('sample', !o.json);
@@ -44,8 +45,7 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const r = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined,
-        sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number,
       }), { threads: threads ?? 1, chunk, onProgress })
       : await runSampler(sde, score, o.sampler as string, {
         k: sk.random.key(o.seed as number), n: o.n as number, d: dim, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, be,

@@ -4,6 +4,7 @@
  */
 import { type PRNGKey, split } from '../random/key.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Backend } from '../tensor/backend.js';
 import type { Sde, ScoreFn, StateOptions } from '../sde/types.js';
 import { type GridKind, timeGrid } from '../sde/timegrid.js';
 import { type DenoiseKind, denoise } from './denoise.js';
@@ -73,14 +74,10 @@ export interface ChunkOptions {
  * that couple rows (the Langevin corrector) are refused; so are trajectories.
  */
 export async function sampleChunked(k: PRNGKey, o: SampleOptions, c: ChunkOptions): Promise<SampleResult> {
-  if (!Number.isInteger(c.chunk) || c.chunk < 1) throw new RangeError(`sampleChunked: chunk must be a positive integer, got ${c.chunk}`);
-  if (o.trajectory) throw new RangeError('sampleChunked: trajectories are not kept when sampling in chunks (use sample)');
-  if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`sample: n must be a positive integer, got ${o.n}`);
+  checkChunking(o, c.chunk);
   if (o.x0 && o.x0.shape[0] !== o.n) throw new RangeError(`sampleChunked: x0 has ${o.x0.shape[0]} rows, n is ${o.n}`);
-  checkRowOffset(o.stepper, c.chunk < o.n ? 1 : 0);
   const chunks = Math.ceil(o.n / c.chunk);
-  let out: Float32Array | Float64Array | undefined;
-  let shape: number[] = [];
+  const out = new RowBuffer(o.n);
   let last: SampleResult | undefined;
   for (let j = 0; j < chunks; j++) {
     const a = j * c.chunk;
@@ -91,16 +88,45 @@ export async function sampleChunked(k: PRNGKey, o: SampleOptions, c: ChunkOption
       ...o, n: rows, rowOffset: (o.rowOffset ?? 0) + a, x0, trajectory: false,
       onProgress: c.onProgress && ((p) => c.onProgress!({ step: done + p.step, total: chunks * o.steps })),
     });
-    const v = await r.x.data();
-    if (!out) {
-      shape = [o.n, ...r.x.shape.slice(1)];
-      out = v instanceof Float64Array ? new Float64Array(o.n * (v.length / rows)) : new Float32Array(o.n * (v.length / rows));
-    }
-    out.set(v, a * (v.length / rows));
+    out.put(a, rows, (await r.x.data()) as Float32Array | Float64Array);
     r.x.dispose();
     if (x0 && x0 !== o.x0) x0.dispose();
     last = r;
   }
-  const x = adoptArray(out!, shape, { backend: last!.x.backend });
-  return { x, nfe: last!.nfe, grid: last!.grid };
+  return { x: out.tensor(last!.x.backend), nfe: last!.nfe, grid: last!.grid };
+}
+
+/**
+ * The checks of a run split into row chunks of `chunk` rows (sampleChunked, sampleParallel): a
+ * positive chunk and n, no trajectory, and a stepper that treats rows independently when there is
+ * more than one chunk.
+ */
+export function checkChunking(o: Pick<SampleOptions, 'n' | 'stepper' | 'trajectory'>, chunk: number, what = 'sampleChunked'): void {
+  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`${what}: chunk must be a positive integer, got ${chunk}`);
+  if (o.trajectory) throw new RangeError(`${what}: trajectories are not kept when sampling in chunks (use sample)`);
+  if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`sample: n must be a positive integer, got ${o.n}`);
+  checkRowOffset(o.stepper, chunk < o.n ? 1 : 0);
+}
+
+/** The host array that a row-chunked run's chunks are written into ([n, cols], the chunks' dtype). */
+export class RowBuffer {
+  private out?: Float32Array | Float64Array;
+  private cols = 0;
+
+  constructor(readonly n: number) {}
+
+  /** Rows a … a + rows − 1, row-major. */
+  put(a: number, rows: number, values: Float32Array | Float64Array): void {
+    if (!this.out) {
+      this.cols = values.length / rows;
+      this.out = values instanceof Float64Array ? new Float64Array(this.n * this.cols) : new Float32Array(this.n * this.cols);
+    }
+    this.out.set(values, a * this.cols);
+  }
+
+  /** The assembled [n, cols] tensor (the backend takes the array without a host copy). */
+  tensor(backend: Backend | string | undefined): Tensor {
+    if (!this.out) throw new Error('RowBuffer: no rows were written');
+    return adoptArray(this.out, [this.n, this.cols], { backend });
+  }
 }
