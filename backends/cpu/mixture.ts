@@ -9,6 +9,7 @@
  */
 import type { MixtureParams } from '../../core/tensor/backend.js';
 import type { TypedArray } from '../../core/tensor/dtype.js';
+import { mixtureScoreWasm } from './mixture-wasm.js';
 
 /** The generic loop (any D). */
 function mixtureScoreGeneric(X: TypedArray, n: number, p: MixtureParams, c0: number, nc: number, out: TypedArray): void {
@@ -77,7 +78,13 @@ function compile(D: number, c0: number, nc: number): Kernel {
   return new Function('X', 'n', 'M', 'U', 'L', 'K', 'out', lines.join('\n')) as Kernel;
 }
 
+/** The WASM-SIMD kernel where it applies (mixture-wasm.ts: 3.5× faster at D = 4, K = 8), else the JS loops. */
 export function mixtureScoreKernel(X: TypedArray, n: number, p: MixtureParams, c0: number, nc: number, out: TypedArray): void {
+  if (!mixtureScoreWasm(X, n, p, c0, nc, out)) mixtureScoreJs(X, n, p, c0, nc, out);
+}
+
+/** The JS loops: generated and unrolled for D ≤ 8, generic above. */
+export function mixtureScoreJs(X: TypedArray, n: number, p: MixtureParams, c0: number, nc: number, out: TypedArray): void {
   if (p.D > 8) return mixtureScoreGeneric(X, n, p, c0, nc, out);
   const key = `${p.D}:${c0}:${nc}`;
   let f = cache.get(key);

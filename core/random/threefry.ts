@@ -5,6 +5,9 @@
  */
 
 const PARITY = 0x1bd11bda;
+/** The key-schedule parity constant and the 8 rotation distances (Salmon et al., Table 4), for kernels that reproduce the rounds. */
+export const THREEFRY_PARITY = PARITY;
+export const THREEFRY_ROTATIONS: readonly number[] = Object.freeze([13, 15, 26, 6, 17, 29, 16, 24]);
 
 /**
  * Blocks j = start … start + count − 1 of the stream of key (k0, k1) (counter (⌊j/2³²⌋, j mod 2³²)),

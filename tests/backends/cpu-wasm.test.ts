@@ -1,0 +1,120 @@
+/**
+ * The CPU backend's WASM-SIMD mixture score against its JS loops (which stay the fallback), the SIMD
+ * exponential it uses, and the module encoder's failure path.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { MixtureParams } from '../../core/tensor/backend.js';
+import { mixtureScoreJs } from '../../backends/cpu/mixture.js';
+import { MIXTURE_WASM_MAX_D, mixtureScoreWasm } from '../../backends/cpu/mixture-wasm.js';
+import { emitExpNonPositive } from '../../core/wasm/exp.js';
+import { encodeModule, FunctionBuilder, instantiate, type WasmMemory } from '../../core/wasm/module.js';
+import { checkProperty, hostNormal, hostUniform } from '../helpers.js';
+
+/** Mixture parameters as the backend receives them: U upper triangular with a positive diagonal. */
+function params(seed: number, K: number, D: number): MixtureParams {
+  const z = hostNormal(seed, K * D * (D + 1) + K);
+  const U = new Float64Array(K * D * D);
+  for (let k = 0; k < K; k++) {
+    for (let a = 0; a < D; a++) {
+      for (let j = a; j < D; j++) U[k * D * D + a * D + j] = a === j ? 0.5 + Math.abs(z[k * D * D + a * D + j]) : 0.4 * z[k * D * D + a * D + j];
+    }
+  }
+  return {
+    K,
+    D,
+    means: Float64Array.from(z.subarray(K * D * D, K * D * D + K * D)),
+    cholInvT: U,
+    logNorm: Float64Array.from(z.subarray(K * D * (D + 1), K * D * (D + 1) + K)),
+  };
+}
+
+describe('WASM-SIMD mixture score (CPU backend)', () => {
+  it('agrees with the JS kernel for D ≤ 8, any K, column range and n (float64 to 1e-12, float32 to one rounding)', () => {
+    checkProperty('wasm mixture = js mixture', fc.property(
+      fc.integer({ min: 1, max: MIXTURE_WASM_MAX_D }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 2 ** 30 }), fc.nat(100), fc.nat(100), fc.boolean(),
+      (D, K, n, seed, a, b, f32) => {
+        const p = params(seed, K, D);
+        const c0 = a % D;
+        const nc = 1 + (b % (D - c0));
+        const x = Float64Array.from(hostNormal(seed + 1, n * D), (v) => 2 * v);
+        const X = f32 ? Float32Array.from(x) : x;
+        const js = f32 ? new Float32Array(n * nc) : new Float64Array(n * nc);
+        const wa = f32 ? new Float32Array(n * nc) : new Float64Array(n * nc);
+        mixtureScoreJs(X, n, p, c0, nc, js);
+        assert.ok(mixtureScoreWasm(X, n, p, c0, nc, wa), 'the kernel applies');
+        // both are float64 sums rounded once; the float64 results differ by sums' rounding only
+        let scale = 0;
+        for (const v of js) scale = Math.max(scale, Math.abs(v));
+        for (let i = 0; i < js.length; i++) {
+          const tol = f32 ? 2 * 2 ** -24 * Math.max(Math.abs(js[i]), 1e-30) + 1e-7 * scale : 1e-12 * (scale + 1);
+          assert.ok(Math.abs(js[i] - wa[i]) <= tol, `K ${K}, D ${D}, cols [${c0}, ${c0 + nc}), element ${i}: js ${js[i]}, wasm ${wa[i]}`);
+        }
+      }), 80);
+  });
+
+  it('handles more points than one chunk, and leaves other cases to the JS loops', () => {
+    const D = 4;
+    const K = 8;
+    const n = 2500;
+    const p = params(3, K, D);
+    const X = Float64Array.from(hostNormal(5, n * D));
+    const js = new Float64Array(n * 2);
+    const wa = new Float64Array(n * 2);
+    mixtureScoreJs(X, n, p, 2, 2, js);
+    assert.ok(mixtureScoreWasm(X, n, p, 2, 2, wa));
+    for (let i = 0; i < js.length; i++) assert.ok(Math.abs(js[i] - wa[i]) < 1e-12, `element ${i}`);
+    const big = params(3, 2, MIXTURE_WASM_MAX_D + 1);
+    assert.equal(mixtureScoreWasm(new Float64Array(9), 1, big, 0, 1, new Float64Array(1)), false, 'D above the limit');
+    assert.equal(mixtureScoreWasm(new Int32Array(4), 1, p, 0, 1, new Int32Array(1)), false, 'integer dtype');
+  });
+});
+
+describe('f64x2 exponential (core/wasm/exp.ts)', () => {
+  it('is within 2 ulp of Math.exp on [−708, 0], exact at 0, and propagates NaN', () => {
+    const f = new FunctionBuilder('exp', ['i32']);
+    const [count] = f.params;
+    const [n, r, ptr] = [f.local('v128'), f.local('v128'), f.local('i32')];
+    f.i32(0).set(ptr).loop();
+    f.get(ptr).get(ptr).mem('v128.load');
+    emitExpNonPositive(f, n, r);
+    f.mem('v128.store');
+    f.get(ptr).i32(16).op('i32.add').set(ptr);
+    f.get(count).i32(2).op('i32.sub').tee(count).i32(0).op('i32.gt_s').brIf(0).end();
+    const made = instantiate(encodeModule([f], 4));
+    assert.ok(!('reason' in made), 'reason' in made ? made.reason : '');
+    const mem = new Float64Array((made.exports.memory as WasmMemory).buffer, 0, 30_000);
+    const xs = Float64Array.from(hostUniform(8, 29_990, -708, 0));
+    mem.set(xs);
+    mem.set([0, -1e-300, -Math.LN2, -708, NaN, -0.5 * Math.LN2, -745, -Infinity, -40, -1e-9], 29_990);
+    (made.exports.exp as (count: number) => void)(30_000);
+    let worst = 0;
+    for (let i = 0; i < 29_995; i++) {
+      const x = i < 29_990 ? xs[i] : [0, -1e-300, -Math.LN2, -708, NaN][i - 29_990];
+      if (Number.isNaN(x)) continue;
+      const want = Math.exp(x);
+      worst = Math.max(worst, Math.abs(mem[i] - want) / (want * 2 ** -52));
+    }
+    assert.ok(worst <= 2, `worst ${worst} ulp`);
+    assert.equal(mem[29_990], 1);
+    assert.ok(Number.isNaN(mem[29_994]));
+    // below −708 the result is e^−708 (≈ 3e-308): zero for a softmax weight
+    assert.equal(mem[29_996], mem[29_993]);
+    assert.ok(mem[29_997] > 0 && mem[29_997] < 1e-307);
+  });
+});
+
+describe('WASM module encoder', () => {
+  it('says why a module does not compile instead of throwing', () => {
+    const f = new FunctionBuilder('bad', [], ['i32']); // declares an i32 result but leaves nothing
+    const made = instantiate(encodeModule([f], 1));
+    assert.ok('reason' in made && /did not compile/.test(made.reason), JSON.stringify(made));
+  });
+  it('rejects malformed immediates with a named error', () => {
+    const f = new FunctionBuilder('f', []);
+    assert.throws(() => f.v128([1, 2, 3]), /v128.const needs 16 bytes/);
+    assert.throws(() => f.shuffle([0, 1, 2]), /shuffle needs 16 lane indices/);
+  });
+});
