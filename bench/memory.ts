@@ -2,7 +2,8 @@
  * W4 (issue 10): peak resident memory of one SSCS run with the exact GMM score, in a process of its
  * own so that the peak belongs to that run. Prints one JSON line:
  *   { id: 'w4', backend, steps, n, baseMiB, peakMiB, stateMiB, seconds }
- * baseMiB is the RSS after loading and a small warm-up, peakMiB the process's peak RSS at the end.
+ * baseMiB is the RSS after loading and a warm-up (16 384 particles, 30 steps), peakMiB the process's
+ * peak RSS at the end.
  * With CHUNK, the particles are sampled CHUNK rows at a time (sampleChunked: the same result).
  * Usage: node dist/bench/memory.js BACKEND STEPS PARTICLES [CHUNK]
  */
@@ -31,6 +32,9 @@ function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+const WARM_PARTICLES = 16_384;
+const WARM_STEPS = 30;
+
 async function main(): Promise<void> {
   const [spec, stepsArg, nArg, chunkArg] = process.argv.slice(2);
   const steps = Number(stepsArg);
@@ -47,7 +51,10 @@ async function main(): Promise<void> {
       (await sk.sampleChunked(s.key, s.options, { chunk })).x.dispose();
     } else await sscsRunner(be, m, k).run(k);
   };
-  await run(chunk > 0 ? 2 * chunk : 1000, 2);
+  // the warm-up is long enough for the JS heap's young generation to have been collected several
+  // times, so its pages (a fixed cost of the runtime, ~5–7 MiB, independent of n and the steps) are
+  // in the base: with 1000 particles × 2 steps they were not, and they counted against the run
+  await run(WARM_PARTICLES, WARM_STEPS);
   const base = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
   await run(n, steps);

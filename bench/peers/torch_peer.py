@@ -214,7 +214,10 @@ def main():
         plan = json.load(f)
     if a.memory:
         w = plan['memory']
-        sampler(plan, {**w, 'n': 1000})(2)                   # warm-up at a small size
+        # warm-up as the scorekit side (bench/memory.ts): 16384 particles, 30 steps in all
+        warm, k = sampler(plan, {**w, 'n': 16384}), len(w['schedule'])
+        for _ in range(-(-30 // k)):
+            warm(k)
         base = rss_mib()
         t0 = time.perf_counter()
         sampler(plan, w)(a.memory)
