@@ -39,7 +39,7 @@ const LANE = { 'i32x4.extract_lane': 0x1b, 'f64x2.extract_lane': 0x21, 'f64x2.re
 /** Memory instructions (memarg immediate: log₂ alignment, offset). */
 const MEM = {
   'f64.load': [[0x2b], 3], 'f64.store': [[0x39], 3], 'f32.load': [[0x2a], 2], 'f32.store': [[0x38], 2], 'i32.load': [[0x28], 2],
-  'v128.load': [[0xfd, 0x00], 4], 'v128.store': [[0xfd, 0x0b], 4],
+  'v128.load': [[0xfd, 0x00], 4], 'v128.store': [[0xfd, 0x0b], 4], 'v128.load64_splat': [[0xfd, 0x0a], 3],
 } as const satisfies Record<string, readonly [readonly number[], number]>;
 
 export type Op = keyof typeof OPS | keyof typeof SIMD;

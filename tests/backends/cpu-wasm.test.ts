@@ -1,6 +1,6 @@
 /**
- * The CPU backend's WASM-SIMD mixture score against its JS loops (which stay the fallback), the SIMD
- * exponential it uses, and the module encoder's failure path.
+ * The CPU backend's WASM-SIMD kernels against their JS loops (which stay the fallback): the mixture
+ * score, the matrix product (the same bits), the SIMD exponential, and the module encoder's failure path.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { MixtureParams } from '../../core/tensor/backend.js';
 import { mixtureScoreJs } from '../../backends/cpu/mixture.js';
 import { MIXTURE_WASM_MAX_D, mixtureScoreWasm } from '../../backends/cpu/mixture-wasm.js';
+import { gemmWasm } from '../../backends/cpu/gemm-wasm.js';
 import { emitExpNonPositive } from '../../core/wasm/exp.js';
 import { encodeModule, FunctionBuilder, instantiate, type WasmMemory } from '../../core/wasm/module.js';
 import { checkProperty, hostNormal, hostUniform } from '../helpers.js';
@@ -69,6 +70,44 @@ describe('WASM-SIMD mixture score (CPU backend)', () => {
     const big = params(3, 2, MIXTURE_WASM_MAX_D + 1);
     assert.equal(mixtureScoreWasm(new Float64Array(9), 1, big, 0, 1, new Float64Array(1)), false, 'D above the limit');
     assert.equal(mixtureScoreWasm(new Int32Array(4), 1, p, 0, 1, new Int32Array(1)), false, 'integer dtype');
+  });
+});
+
+describe('WASM-SIMD matrix product (CPU backend)', () => {
+  it('gives the bits of the float64 loop Σ_p a_ip·b_pj (p ascending) for any shape, offset and input dtype', () => {
+    checkProperty('wasm gemm = ordered float64 sums', fc.property(
+      fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 37 }),
+      fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.boolean(),
+      (m, k, n, off, seed, f32) => {
+        const a = hostNormal(seed, off + m * k);
+        const b = hostNormal(seed + 1, off + k * n);
+        const A = f32 ? Float32Array.from(a) : a;
+        const B = f32 ? Float32Array.from(b) : b;
+        const C = new Float64Array(m * n).fill(NaN);
+        assert.ok(gemmWasm(A, off, B, off, C, m, k, n));
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let p = 0; p < k; p++) s += A[off + i * k + p] * B[off + p * n + j];
+            assert.ok(Object.is(C[i * n + j], s), `[${m}×${k}]·[${k}×${n}] at (${i}, ${j}): ${C[i * n + j]} vs ${s}`);
+          }
+        }
+      }), 60);
+  });
+  it('spans several row panels and grows its memory; an empty inner dimension is left to the caller', () => {
+    const [m, k, n] = [3000, 130, 67]; // panels of ~1 MiB: 3000 rows need several
+    const A = Float64Array.from(hostNormal(1, m * k));
+    const B = Float64Array.from(hostNormal(2, k * n));
+    const C = new Float64Array(m * n);
+    assert.ok(gemmWasm(A, 0, B, 0, C, m, k, n));
+    for (const i of [0, 1, 1023, 1024, 2047, 2999]) {
+      for (const j of [0, 33, 66]) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[i * k + p] * B[p * n + j];
+        assert.equal(C[i * n + j], s, `(${i}, ${j})`);
+      }
+    }
+    assert.equal(gemmWasm(A, 0, B, 0, new Float64Array(4), 2, 0, 2), false);
   });
 });
 
