@@ -60,7 +60,7 @@ export interface MemoryRow {
 
 export interface BenchReport {
   readonly date: string;
-  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly torch: string | null };
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly torch: string | null; readonly normalKernel: string };
   readonly sizes: BenchSizes;
   readonly workloads: readonly WorkloadSpec[];
   readonly results: readonly Measurement[];
@@ -92,6 +92,12 @@ async function measure(spec: WorkloadSpec, side: string, r: Runner, budget: numb
   } finally {
     r.dispose();
   }
+}
+
+/** 'WASM-SIMD' or 'scalar (reason)': which normal kernel made the noise of this run. */
+function normalKernelName(): string {
+  const k = sk.random.normalKernel();
+  return k.kind === 'wasm-simd' ? 'WASM-SIMD' : `scalar (${k.reason})`;
 }
 
 function torchVersion(): string | null {
@@ -194,7 +200,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   }
   return {
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, torch },
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, torch, normalKernel: normalKernelName() },
     sizes: z,
     workloads: specs,
     results,
@@ -207,7 +213,7 @@ const fmt = (v: number, w: WorkloadSpec): string => (w.unit.startsWith('M ') ? (
 
 /** The markdown report: one table per workload with ratios against PyTorch, QCSGM/DSM cost, W4. */
 export function formatReport(r: BenchReport): string {
-  const out: string[] = [`# scorekit benchmark, ${r.date}`, '', `${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PyTorch ${r.machine.torch ?? '(absent)'}; float32 everywhere.`, ''];
+  const out: string[] = [`# scorekit benchmark, ${r.date}`, '', `${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PyTorch ${r.machine.torch ?? '(absent)'}; float32 everywhere; normals by the ${r.machine.normalKernel} kernel.`, ''];
   const peer = (w: WorkloadId, th: string): Measurement | undefined => r.results.find((m) => m.workload === w && m.side === `torch ${th}`);
   const threads = [...new Set(r.results.filter((m) => m.side.startsWith('torch ')).map((m) => m.side.slice(6)))];
   out.push(`| workload | side | throughput | steps × reps | ${threads.map((t) => `÷ torch ${t}`).join(' | ')} |`);
