@@ -7,9 +7,9 @@
  * (tests/core/normal-wasm.test.ts checks it). About 4× faster than the scalar code in V8: 800 000
  * float32 values in 7 ms against 28–32 ms (measured).
  *
- * One loop iteration makes two Box–Muller pairs p, p + 1 (four values) from blocks b … b + 3,
- * b = 2p, with the lanes ordered (b, b + 2, b + 1, b + 3) so lanes 0–1 hold both pairs' u₁ and
- * lanes 2–3 their u₂.
+ * Each group of a loop iteration (WASM_GROUPS of them) makes two Box–Muller pairs p, p + 1 (four
+ * values) from blocks b … b + 3, b = 2p, with the lanes ordered (b, b + 2, b + 1, b + 3) so lanes
+ * 0–1 hold both pairs' u₁ and lanes 2–3 their u₂.
  */
 import { encodeModule, FunctionBuilder, instantiate, type Local, type WasmMemory } from '../wasm/module.js';
 import { LN2, LOG_SERIES, SQRT2 } from '../numerics/log.js';
