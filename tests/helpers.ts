@@ -90,3 +90,30 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
+
+/**
+ * Indices of the elements that are not the same value bit for bit: typed float arrays of one kind are
+ * compared by their bytes (−0 and 0 differ, NaNs by payload), anything else by Object.is.
+ */
+export function differingIndices(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  assert.equal(a.length, b.length, 'lengths differ');
+  const out: number[] = [];
+  const bytes = (x: ArrayLike<number>): Uint8Array | null =>
+    x instanceof Float32Array || x instanceof Float64Array ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : null;
+  const A = bytes(a);
+  const B = bytes(b);
+  if (A && B && (a as Float64Array).BYTES_PER_ELEMENT === (b as Float64Array).BYTES_PER_ELEMENT) {
+    const w = (a as Float64Array).BYTES_PER_ELEMENT;
+    for (let i = 0; i < a.length; i++) {
+      for (let j = 0; j < w; j++) {
+        if (A[i * w + j] !== B[i * w + j]) {
+          out.push(i);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(i);
+  return out;
+}

@@ -65,13 +65,13 @@ function checkOffset(offset: number): void {
  * `fillNormalScalar` elsewhere.
  */
 export function fillNormal(k: PRNGKey, out: Float64Array | Float32Array, loc: number, scale: number, offset = 0): void {
-  if (normalWasm) fillNormalWasm(k, out, loc, scale, offset);
+  if (normalWasm()) fillNormalWasm(k, out, loc, scale, offset);
   else fillNormalScalar(k, out, loc, scale, offset);
 }
 
 /** Which implementation `fillNormal` runs here: 'wasm-simd', or 'scalar' with the reason. */
 export function normalKernel(): { readonly kind: 'wasm-simd' } | { readonly kind: 'scalar'; readonly reason: string } {
-  return normalWasm ? { kind: 'wasm-simd' } : { kind: 'scalar', reason: normalWasmUnavailable ?? 'unknown' };
+  return normalWasm() ? { kind: 'wasm-simd' } : { kind: 'scalar', reason: normalWasmUnavailable() ?? 'unknown' };
 }
 
 /**
@@ -108,8 +108,8 @@ export function fillNormalScalar(k: PRNGKey, out: Float64Array | Float32Array, l
  */
 export function fillNormalWasm(k: PRNGKey, out: Float64Array | Float32Array, loc: number, scale: number, offset = 0): void {
   checkOffset(offset);
-  const w = normalWasm;
-  if (!w) throw new Error(`normal: the WASM-SIMD kernel is not available here (${normalWasmUnavailable})`);
+  const w = normalWasm();
+  if (!w) throw new Error(`normal: the WASM-SIMD kernel is not available here (${normalWasmUnavailable()})`);
   const f32 = out instanceof Float32Array;
   const affine = loc !== 0 || scale !== 1;
   const kern = f32 ? (affine ? w.f32Affine : w.f32) : affine ? w.f64Affine : w.f64;

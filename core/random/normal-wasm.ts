@@ -19,7 +19,7 @@ import { THREEFRY_PARITY, THREEFRY_ROTATIONS } from './threefry.js';
 const COS_BASE = 0;
 const SIN_BASE = 8 * (COS_SIN_2PI.size + 1);
 /** Output area: values are written here, then copied out by the caller. */
-export const WASM_OUT_BASE = 8192;
+const WASM_OUT_BASE = 8192;
 /** Values per kernel call (the output area holds them as float64). */
 export const WASM_CHUNK_VALUES = 8192;
 const PAGES = Math.ceil((WASM_OUT_BASE + 8 * WASM_CHUNK_VALUES) / 65536);
@@ -219,8 +219,17 @@ function build(): NormalWasm | string {
   };
 }
 
-const built = build();
+let built: NormalWasm | string | undefined;
+/** Built on first use (about 25 ms of code generation and compilation), not at import. */
+const kernels = (): NormalWasm | string => (built ??= build());
+
 /** The kernels, or undefined where WASM SIMD is not available (see `normalWasmUnavailable`). */
-export const normalWasm: NormalWasm | undefined = typeof built === 'string' ? undefined : built;
+export function normalWasm(): NormalWasm | undefined {
+  const k = kernels();
+  return typeof k === 'string' ? undefined : k;
+}
 /** Why the kernels are not available, or undefined when they are. */
-export const normalWasmUnavailable: string | undefined = typeof built === 'string' ? built : undefined;
+export function normalWasmUnavailable(): string | undefined {
+  const k = kernels();
+  return typeof k === 'string' ? k : undefined;
+}

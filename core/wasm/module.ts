@@ -13,18 +13,16 @@ const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64:
 
 /** Single-byte instructions without immediates (§5.4). */
 const OPS = {
-  'i32.eqz': 0x45, 'i32.ne': 0x47, 'i32.lt_u': 0x49, 'i32.gt_s': 0x4a, 'i32.ge_u': 0x4f,
-  'i32.add': 0x6a, 'i32.sub': 0x6b, 'i32.mul': 0x6c, 'i32.and': 0x71, 'i32.or': 0x72, 'i32.xor': 0x73, 'i32.shl': 0x74, 'i32.shr_u': 0x76,
-  'i64.add': 0x7c, 'i64.shr_u': 0x88,
-  'i32.wrap_i64': 0xa7, 'i64.extend_i32_u': 0xad, 'i64.trunc_f64_u': 0xb1, 'f32.demote_f64': 0xb6, 'f64.promote_f32': 0xbb,
-  drop: 0x1a, return: 0x0f,
+  'i32.lt_u': 0x49, 'i32.gt_s': 0x4a,
+  'i32.add': 0x6a, 'i32.sub': 0x6b, 'i32.mul': 0x6c, 'i32.xor': 0x73, 'i32.shl': 0x74,
+  'f32.demote_f64': 0xb6, 'f64.promote_f32': 0xbb,
 } as const;
 
 /** SIMD opcodes after the 0xFD prefix (§5.4.8), those without immediates. */
 const SIMD = {
-  'i32x4.splat': 0x11, 'i64x2.splat': 0x12, 'f64x2.splat': 0x14,
+  'i32x4.splat': 0x11, 'f64x2.splat': 0x14,
   'i32x4.lt_u': 0x3a, 'f64x2.gt': 0x4a,
-  'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.or': 0x50, 'v128.xor': 0x51, 'v128.bitselect': 0x52,
+  'v128.and': 0x4e, 'v128.or': 0x50, 'v128.xor': 0x51, 'v128.bitselect': 0x52,
   'f32x4.demote_f64x2_zero': 0x5e,
   'f64x2.floor': 0x75, 'f64x2.nearest': 0x94,
   'i32x4.shl': 0xab, 'i32x4.shr_u': 0xad, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1,
@@ -38,7 +36,7 @@ const LANE = { 'i32x4.extract_lane': 0x1b, 'f64x2.extract_lane': 0x21, 'f64x2.re
 
 /** Memory instructions (memarg immediate: log₂ alignment, offset). */
 const MEM = {
-  'f64.load': [[0x2b], 3], 'f64.store': [[0x39], 3], 'f32.load': [[0x2a], 2], 'f32.store': [[0x38], 2], 'i32.load': [[0x28], 2],
+  'f64.load': [[0x2b], 3], 'f64.store': [[0x39], 3], 'f32.load': [[0x2a], 2], 'f32.store': [[0x38], 2],
   'v128.load': [[0xfd, 0x00], 4], 'v128.store': [[0xfd, 0x0b], 4], 'v128.load64_splat': [[0xfd, 0x0a], 3],
 } as const satisfies Record<string, readonly [readonly number[], number]>;
 
@@ -93,6 +91,13 @@ export class FunctionBuilder {
     return l;
   }
 
+  /** An instruction with one LEB128 immediate (a local index, a branch depth). */
+  private withIndex(opcode: number, n: number): this {
+    this.code.push(opcode);
+    uleb(n, this.code);
+    return this;
+  }
+
   op(...names: Op[]): this {
     for (const name of names) {
       if (name in OPS) this.code.push(OPS[name as keyof typeof OPS]);
@@ -104,27 +109,17 @@ export class FunctionBuilder {
     return this;
   }
   get(l: Local): this {
-    this.code.push(0x20);
-    uleb(l.index, this.code);
-    return this;
+    return this.withIndex(0x20, l.index);
   }
   set(l: Local): this {
-    this.code.push(0x21);
-    uleb(l.index, this.code);
-    return this;
+    return this.withIndex(0x21, l.index);
   }
   tee(l: Local): this {
-    this.code.push(0x22);
-    uleb(l.index, this.code);
-    return this;
+    return this.withIndex(0x22, l.index);
   }
   i32(v: number): this {
     this.code.push(0x41);
     sleb32(v, this.code);
-    return this;
-  }
-  f64(v: number): this {
-    this.code.push(0x44, ...new Uint8Array(new Float64Array([v]).buffer));
     return this;
   }
   /** v128.const from 16 bytes. */
@@ -161,31 +156,16 @@ export class FunctionBuilder {
     uleb(offset, this.code);
     return this;
   }
-  block(): this {
-    this.code.push(0x02, 0x40);
-    return this;
-  }
   loop(): this {
-    this.code.push(0x03, 0x40);
-    return this;
-  }
-  if(): this {
-    this.code.push(0x04, 0x40);
+    this.code.push(0x03, 0x40); // block type: empty
     return this;
   }
   end(): this {
     this.code.push(0x0b);
     return this;
   }
-  br(depth: number): this {
-    this.code.push(0x0c);
-    uleb(depth, this.code);
-    return this;
-  }
   brIf(depth: number): this {
-    this.code.push(0x0d);
-    uleb(depth, this.code);
-    return this;
+    return this.withIndex(0x0d, depth);
   }
 
   /** The function's code entry (§5.5.13): locals run-length encoded by type, then the body. */

@@ -9,26 +9,7 @@ import { fillNormal, fillNormalScalar, fillNormalWasm, normalKernel } from '../.
 import { PRNGKey, key } from '../../core/random/key.js';
 import { logPositive } from '../../core/numerics/log.js';
 import { WASM_CHUNK_VALUES } from '../../core/random/normal-wasm.js';
-import { checkProperty } from '../helpers.js';
-
-const bytesOf = (a: Float32Array | Float64Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-
-/** Elements whose bits differ (−0 and 0 differ; NaNs compare by bits). */
-function differing(a: Float32Array | Float64Array, b: Float32Array | Float64Array): number[] {
-  const A = bytesOf(a);
-  const B = bytesOf(b);
-  const w = a.BYTES_PER_ELEMENT;
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < w; j++) {
-      if (A[i * w + j] !== B[i * w + j]) {
-        out.push(i);
-        break;
-      }
-    }
-  }
-  return out;
-}
+import { checkProperty, differingIndices as differing } from '../helpers.js';
 
 function ulpDistance(a: number, b: number): number {
   const e = Math.max(Math.abs(b), Number.MIN_VALUE);

@@ -7,19 +7,14 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as sk from '../../index.js';
 import { cosSin2Pi } from '../../core/numerics/trig.js';
-import { checkProperty } from '../helpers.js';
+import { checkProperty, differingIndices } from '../helpers.js';
 import { type JobArgs, mixtureJob } from '../fixtures/sample-jobs.js';
 
 const seedArb = fc.integer({ min: 0, max: 2 ** 30 });
 const jobsModule = new URL('../fixtures/sample-jobs.js', import.meta.url).href;
 const job = (args: JobArgs, factory = 'mixtureJob'): sk.SampleJob => ({ module: jobsModule, factory, args });
 
-const differing = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) d++;
-  return d;
-};
+const differing = (a: ArrayLike<number>, b: ArrayLike<number>): number => differingIndices(a, b).length;
 
 describe('cos 2πu and sin 2πu of the Box–Muller transform', () => {
   it('are within 1e-15 of Math.cos and Math.sin, at the quadrant points exactly', () => {
