@@ -7,8 +7,8 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from '../tensor/ops/elementwise.js';
-import type { ScoreFn, Sde } from '../sde/types.js';
-import type { ScalarLinearSde } from '../sde/linear.js';
+import type { ScoreFn } from '../sde/types.js';
+import { type Sde, unknownSde } from '../sde/sde.js';
 
 export type DenoiseKind = 'tweedie' | 'mean-step';
 
@@ -16,7 +16,9 @@ export function denoise(sde: Sde, score: ScoreFn, x: Tensor, eps: number, kind: 
   if (!(eps > 0 && eps < sde.T)) throw new RangeError(`denoise: eps must lie in (0, T = ${sde.T}), got ${eps}`);
   if (kind === 'mean-step') return sub(x, mul(sde.reverseDrift(x, eps, score, false), eps));
   if (kind !== 'tweedie') throw new RangeError(`unknown denoising '${String(kind)}' (tweedie, mean-step)`);
-  if (sde.kind === 'cld') throw new RangeError("Tweedie denoising needs the full score; CLD models give the velocity score: use 'mean-step'");
-  const lin = sde as ScalarLinearSde;
-  return div(add(x, mul(score(x, eps), lin.std(eps) ** 2)), lin.meanCoef(eps));
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': return div(add(x, mul(score(x, eps), sde.std(eps) ** 2)), sde.meanCoef(eps));
+    case 'cld': throw new RangeError("Tweedie denoising needs the full score; CLD models give the velocity score: use 'mean-step'");
+    default: return unknownSde(sde);
+  }
 }

@@ -9,19 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { abs, add, div, maximum, mul, sqrt, square } from '../tensor/ops/elementwise.js';
 import { mean } from '../tensor/ops/reduce.js';
 import { keep, tidy } from '../tensor/scope.js';
-
-const C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1];
-const A: number[][] = [
-  [],
-  [1 / 5],
-  [3 / 40, 9 / 40],
-  [44 / 45, -56 / 15, 32 / 9],
-  [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729],
-  [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
-  [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84],
-];
-/** 5th-order weights minus the embedded 4th-order ones. */
-const E = [71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40];
+import { DOPRI5, rkStep } from './runge-kutta.js';
 
 export interface AdaptiveOptions {
   readonly rtol?: number;
@@ -57,14 +45,8 @@ export async function dopri5(f: (x: Tensor, t: number) => Tensor, x0: Tensor, t0
     if (dir * (t + h - t1) > 0) h = t1 - t;
     const hh = h;
     const { xNew, kLast, errT } = tidy(() => {
-      const ks: Tensor[] = [k1];
-      for (let s = 1; s < 7; s++) {
-        let y = x;
-        for (let j = 0; j < s; j++) if (A[s][j] !== 0) y = add(y, mul(ks[j], hh * A[s][j]));
-        ks.push(f(y, t + C[s] * hh));
-        if (s === 6) return { xNew: y, kLast: ks[6], errT: errNorm(ks, x, y, hh) };
-      }
-      throw new Error('unreachable');
+      const r = rkStep(f, DOPRI5, x, t, hh, t + hh, k1);
+      return { xNew: r.x, kLast: r.ks[6], errT: errNorm(r.err!, x, r.x) };
     });
     nfe += 6;
     const err = await errT.item();
@@ -87,10 +69,8 @@ export async function dopri5(f: (x: Tensor, t: number) => Tensor, x0: Tensor, t0
   k1.dispose();
   return { x, nfe, accepted, rejected };
 
-  /** RMS of the embedded error estimate, scaled by atol + rtol·max(|x|, |x_new|): a scalar tensor. */
-  function errNorm(ks: Tensor[], xOld: Tensor, xNew: Tensor, hh: number): Tensor {
-    let e: Tensor = mul(ks[0], hh * E[0]);
-    for (let j = 1; j < 7; j++) if (E[j] !== 0) e = add(e, mul(ks[j], hh * E[j]));
+  /** RMS of the embedded error estimate e, scaled by atol + rtol·max(|x|, |x_new|): a scalar tensor. */
+  function errNorm(e: Tensor, xOld: Tensor, xNew: Tensor): Tensor {
     const scale = add(mul(maximum(abs(xOld), abs(xNew)), rtol), atol);
     return sqrt(mean(square(div(e, scale))));
   }

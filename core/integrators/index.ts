@@ -1,10 +1,11 @@
 export * from './langevin.js';
-export { type Stepper, type IntegrateOptions, type IntegrateResult, integrate, stepNoise, checkGrid, checkRowOffset } from './stepper.js';
+export { type Stepper, type NoiseSource, type Progress, type IntegrateOptions, type IntegrateResult, integrate, stepNoise, stepStream, checkGrid, checkRowOffset } from './stepper.js';
 export * from './sde-steppers.js';
 export * from './ode-steppers.js';
 export * from './sscs.js';
 export * from './denoise.js';
 export * from './sample.js';
 export * from './dopri5.js';
+export * from './runge-kutta.js';
 export * from './likelihood.js';
 export * from './convergence.js';

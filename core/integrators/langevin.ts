@@ -4,8 +4,9 @@
  * - Annealed Langevin dynamics (Song & Ermon 2019, "Generative modeling by estimating gradients of
  *   the data distribution", Algorithm 1): for noise levels σ_1 > … > σ_L, step α_i = ε·σ_i²/σ_L²,
  *   T steps per level with the noise-conditional score s(x, σ_i).
- * Noise for step k is drawn from foldIn(key, k) with the global integer step index, so results do not
- * depend on how the loop is split; intermediates are released each step (memory does not grow).
+ * Both run as stationary steppers through `integrate` (the grid holds the noise level of each step),
+ * so the noise of step k is the driver's, foldIn(key, k) with the global integer step index, and
+ * intermediates are released each step (memory does not grow).
  */
 import { foldIn, type PRNGKey, split } from '../random/key.js';
 import { normal, uniform } from '../random/distributions.js';
@@ -17,6 +18,7 @@ import { onesLike, zeros } from '../tensor/create.js';
 import { keep, tidy } from '../tensor/scope.js';
 import { vjp } from '../autodiff/transforms.js';
 import { isFloat } from '../tensor/dtype.js';
+import { integrate, type Progress, type Stepper } from './stepper.js';
 
 export type Score = (x: Tensor) => Tensor;
 export type NoiseConditionalScore = (x: Tensor, sigma: number) => Tensor;
@@ -25,11 +27,6 @@ export interface LangevinResult {
   readonly x: Tensor;
   /** Score evaluations. */
   readonly nfe: number;
-}
-
-export interface Progress {
-  readonly step: number;
-  readonly total: number;
 }
 
 function checkPositiveInt(v: number, name: string): void {
@@ -46,6 +43,7 @@ export function langevinStep(score: Score, x: Tensor, eps: number, k: PRNGKey): 
   return add(add(x, mul(score(x), eps / 2)), mul(z, Math.sqrt(eps)));
 }
 
+/** MALA's loop: step k from foldIn(key, k), intermediates released each step. */
 function run(
   x0: Tensor, total: number, onProgress: ((p: Progress) => void) | undefined, step: (x: Tensor, k: number) => Tensor,
 ): Tensor {
@@ -60,14 +58,31 @@ function run(
   return x;
 }
 
+/**
+ * The unadjusted Langevin step at level σ of the grid, x + (α/2)·s(x, σ) + √α·z with α = stepSize(σ):
+ * a stationary stepper (tNext is not used; the grid lists each step's level).
+ */
+export function langevinStepper(score: NoiseConditionalScore, stepSize: (level: number) => number): Stepper {
+  return {
+    name: 'langevin',
+    noiseDraws: 1,
+    nfePerStep: 1,
+    stationary: true,
+    step(x, level, _next, [z]) {
+      const eps = stepSize(level);
+      return add(add(x, mul(score(x, level), eps / 2)), mul(z, Math.sqrt(eps)));
+    },
+  };
+}
+
 /** Unadjusted Langevin dynamics for `steps` steps of size `stepSize`. */
 export function langevin(
   score: Score, x0: Tensor, k: PRNGKey, opts: { stepSize: number; steps: number; onProgress?: (p: Progress) => void },
 ): LangevinResult {
   checkPositive(opts.stepSize, 'stepSize');
   checkPositiveInt(opts.steps, 'steps');
-  const x = run(x0, opts.steps, opts.onProgress, (x, i) => langevinStep(score, x, opts.stepSize, foldIn(k, i)));
-  return { x, nfe: opts.steps };
+  const r = integrate(langevinStepper((x) => score(x), () => opts.stepSize), x0, new Float64Array(opts.steps + 1), k, { onProgress: opts.onProgress });
+  return { x: r.x, nfe: r.nfe };
 }
 
 export interface MalaResult extends LangevinResult {
@@ -138,9 +153,8 @@ export function annealedLangevin(
   });
   const sL = sigmas[sigmas.length - 1];
   const total = sigmas.length * stepsPerLevel;
-  const x = run(x0, total, opts.onProgress, (x, i) => {
-    const sigma = sigmas[Math.floor(i / stepsPerLevel)];
-    return langevinStep((y) => score(y, sigma), x, (stepSize * sigma * sigma) / (sL * sL), foldIn(k, i));
-  });
-  return { x, nfe: total };
+  const levels = Float64Array.from({ length: total + 1 }, (_, i) => sigmas[Math.min(sigmas.length - 1, Math.floor(i / stepsPerLevel))]);
+  const stepper = langevinStepper(score, (sigma) => (stepSize * sigma * sigma) / (sL * sL));
+  const r = integrate({ ...stepper, name: 'annealed-langevin' }, x0, levels, k, { onProgress: opts.onProgress });
+  return { x: r.x, nfe: r.nfe };
 }

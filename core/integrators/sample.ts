@@ -5,10 +5,11 @@
 import { type PRNGKey, split } from '../random/key.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Backend } from '../tensor/backend.js';
-import type { Sde, ScoreFn, StateOptions } from '../sde/types.js';
+import type { ScoreFn, StateOptions } from '../sde/types.js';
+import type { Sde } from '../sde/sde.js';
 import { type GridKind, timeGrid } from '../sde/timegrid.js';
 import { type DenoiseKind, denoise } from './denoise.js';
-import { checkRowOffset, type IntegrateResult, integrate, type Progress, type Stepper } from './stepper.js';
+import { checkRowOffset, type IntegrateResult, integrate, type NoiseSource, type Progress, type Stepper } from './stepper.js';
 import { adoptArray } from '../tensor/create.js';
 import { tidy } from '../tensor/scope.js';
 import { sliceAxis } from '../tensor/ops/manipulate.js';
@@ -36,6 +37,8 @@ export interface SampleOptions extends StateOptions {
    * the larger run, bit for bit, for any stepper that treats rows independently.
    */
   readonly rowOffset?: number;
+  /** The step noise (default: the per-step stream of the key's second half, stepStream). */
+  readonly noise?: NoiseSource;
 }
 
 export interface SampleResult extends IntegrateResult {
@@ -51,7 +54,7 @@ export function sample(k: PRNGKey, o: SampleOptions): SampleResult {
   const rowOffset = o.rowOffset ?? 0;
   checkRowOffset(o.stepper, rowOffset);
   const x0 = o.x0 ?? tidy(() => o.sde.priorSample(kp, o.n, o.d, { backend: o.backend, dtype: o.dtype, rowOffset }));
-  const r = integrate(o.stepper, x0, grid, ki, { trajectory: o.trajectory, onProgress: o.onProgress, rowOffset });
+  const r = integrate(o.stepper, x0, grid, ki, { trajectory: o.trajectory, onProgress: o.onProgress, rowOffset, noise: o.noise });
   if (!o.x0 && !o.trajectory && r.x !== x0) x0.dispose(); // the prior draw is ours to release (a trajectory keeps it)
   if (!o.denoise) return { ...r, grid };
   const dn = o.denoise;

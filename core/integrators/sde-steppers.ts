@@ -13,7 +13,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sqrt, square } from '../tensor/ops/elementwise.js';
 import { mean, sum } from '../tensor/ops/reduce.js';
 import { linearCombination } from '../tensor/ops/fused.js';
-import type { ScoreFn, Sde } from '../sde/types.js';
+import type { ScoreFn } from '../sde/types.js';
+import { type Sde, unknownSde } from '../sde/sde.js';
 import type { ScalarLinearSde } from '../sde/linear.js';
 import type { Stepper } from './stepper.js';
 
@@ -31,8 +32,11 @@ export function eulerMaruyama(sde: Sde, score: ScoreFn): Stepper {
 }
 
 function requireLinear(sde: Sde, what: string): ScalarLinearSde {
-  if (sde.kind === 'cld') throw new RangeError(`${what} is defined for VE/VP/sub-VP SDEs, not for CLD (use euler-maruyama or sscs)`);
-  return sde as ScalarLinearSde;
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': return sde;
+    case 'cld': throw new RangeError(`${what} is defined for VE/VP/sub-VP SDEs, not for CLD (use euler-maruyama or sscs)`);
+    default: return unknownSde(sde);
+  }
 }
 
 function checkN(N: number, what: string): void {

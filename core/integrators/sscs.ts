@@ -22,7 +22,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { linearCombination } from '../tensor/ops/fused.js';
 import { concat } from '../tensor/ops/manipulate.js';
 import type { CldSde } from '../sde/cld.js';
-import type { ScoreFn, Sde } from '../sde/types.js';
+import type { ScoreFn } from '../sde/types.js';
+import type { Sde } from '../sde/sde.js';
 import type { Stepper } from './stepper.js';
 
 /** The exact A flow over β-integral b ≥ 0 with noise z (state-shaped standard normals). */
@@ -68,7 +69,7 @@ export interface SscsOptions {
 
 export function sscs(sde: Sde, score: ScoreFn, opts: SscsOptions = {}): Stepper {
   if (sde.kind !== 'cld') throw new RangeError(`SSCS is a sampler for CLD only, not for the ${sde.kind.toUpperCase()} SDE (use euler-maruyama, pc or an ODE solver)`);
-  const cld = sde as CldSde;
+  const cld = sde;
   const variant = opts.variant ?? 'strang';
   const scoreStep = opts.scoreStep ?? 'euler';
   const stochastic = opts.stochastic ?? true;

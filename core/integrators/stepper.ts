@@ -1,10 +1,13 @@
 /**
  * Integrators as steppers with explicit noise (diffrax-style separation of solver and Brownian
  * motion): a step maps the state at time t to the state at tNext given standard-normal draws, so
- * - the driver keys the noise of step i by foldIn(key, i) (never by float time);
+ * - the noise comes from a NoiseSource; the default keys the noise of step i by foldIn(key, i)
+ *   (never by float time);
  * - the convergence tools can differentiate a step with respect to its noise and get its affine maps
  *   exactly (core/integrators/convergence.ts).
- * Reverse-time samplers run along decreasing forward times (tNext < t).
+ * Reverse-time samplers run along decreasing forward times (tNext < t). Langevin steppers are
+ * `stationary`: each step targets the distribution at its own time (or noise level), so their grid
+ * may repeat a value.
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { normal } from '../random/distributions.js';
@@ -24,8 +27,24 @@ export interface Stepper {
    * batch-mean norms): such a batch cannot be sampled in chunks or on several threads. Default false.
    */
   readonly batchCoupled?: boolean;
+  /** A Langevin step at time t that ignores tNext: the grid may repeat a time. Default false. */
+  readonly stationary?: boolean;
   step(x: Tensor, t: number, tNext: number, noise: readonly Tensor[]): Tensor;
 }
+
+/**
+ * Where the standard-normal draws of each step come from: `draws` tensors of `like`'s shape for
+ * step i over [t, tNext], as rows rowOffset … of the whole batch. A source is a value; the same
+ * source and grid give the same noise.
+ */
+export interface NoiseSource {
+  step(i: number, t: number, tNext: number, draws: number, like: Tensor, rowOffset: number): Tensor[];
+}
+
+/** The default noise: step i from foldIn(key, i), independent of the grid's times (stepNoise). */
+export const stepStream = (k: PRNGKey): NoiseSource => ({
+  step: (i, _t, _tNext, draws, like, rowOffset) => stepNoise(k, i, draws, like, rowOffset),
+});
 
 export interface Progress {
   readonly step: number;
@@ -41,6 +60,8 @@ export interface IntegrateOptions {
    * the larger batch's noise, so sampling a batch in row chunks gives the same bits as one run.
    */
   readonly rowOffset?: number;
+  /** The step noise (default stepStream(key)). */
+  readonly noise?: NoiseSource;
 }
 
 export interface IntegrateResult {
@@ -70,25 +91,27 @@ export function checkRowOffset(stepper: Stepper, rowOffset: number): void {
   }
 }
 
-export function checkGrid(grid: ArrayLike<number>): void {
+/** At least two finite points; consecutive points differ unless the stepper is stationary. */
+export function checkGrid(grid: ArrayLike<number>, stationary = false): void {
   if (grid.length < 2) throw new RangeError(`a time grid needs at least 2 points, got ${grid.length}`);
   for (let i = 0; i < grid.length; i++) {
     if (!Number.isFinite(grid[i])) throw new RangeError(`time grid entry ${i} is ${grid[i]}`);
-    if (i > 0 && grid[i] === grid[i - 1]) throw new RangeError(`time grid entries ${i - 1} and ${i} are equal (${grid[i]})`);
+    if (!stationary && i > 0 && grid[i] === grid[i - 1]) throw new RangeError(`time grid entries ${i - 1} and ${i} are equal (${grid[i]})`);
   }
 }
 
 /** Run a stepper along a time grid; intermediates are released every step. */
 export function integrate(stepper: Stepper, x0: Tensor, grid: ArrayLike<number>, k: PRNGKey, opts: IntegrateOptions = {}): IntegrateResult {
-  checkGrid(grid);
+  checkGrid(grid, stepper.stationary);
   if (!isFloat(x0.dtype)) throw new TypeError(`integrate: the state must be floating point, got ${x0.dtype}`);
   const rowOffset = opts.rowOffset ?? 0;
   checkRowOffset(stepper, rowOffset);
+  const noise = opts.noise ?? stepStream(k);
   const steps = grid.length - 1;
   const traj: Tensor[] | undefined = opts.trajectory ? [x0] : undefined;
   let x = x0;
   for (let i = 0; i < steps; i++) {
-    const next = tidy(() => stepper.step(x, grid[i], grid[i + 1], stepNoise(k, i, stepper.noiseDraws, x, rowOffset)));
+    const next = tidy(() => stepper.step(x, grid[i], grid[i + 1], stepper.noiseDraws ? noise.step(i, grid[i], grid[i + 1], stepper.noiseDraws, x, rowOffset) : []));
     if (traj) traj.push(keep(next));
     else if (x !== x0) x.dispose();
     x = next;

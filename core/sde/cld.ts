@@ -25,7 +25,7 @@ import { add, mul, square, sub } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
 import { concat, sliceAxis } from '../tensor/ops/manipulate.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
-import type { ScoreFn, Sde, PriorOptions } from './types.js';
+import type { ScoreFn, SdeBase, PriorOptions } from './types.js';
 
 export interface CldConfig {
   /** Mass M (default 0.25). */
@@ -62,7 +62,7 @@ export interface CldKernel {
 
 export type CldInit = 'hsm' | 'dsm';
 
-export interface CldSde extends Sde {
+export interface CldSde extends SdeBase {
   readonly kind: 'cld';
   readonly M: number;
   readonly Gamma: number;

@@ -17,9 +17,9 @@ import { normal } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, exp, expm1, mul, neg, sqrt, sub, square } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
-import type { ScoreFn, Sde, PriorOptions } from './types.js';
+import type { ScoreFn, SdeBase, PriorOptions } from './types.js';
 
-export interface ScalarLinearSde extends Sde {
+export interface ScalarLinearSde extends SdeBase {
   readonly kind: 've' | 'vp' | 'subvp';
   /** Drift coefficient f(t) in f(x, t) = f(t)·x. */
   f(t: number): number;

@@ -12,7 +12,8 @@ import { gmm, type Gmm, gmmLogDensity, gmmScore } from '../models/gmm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CldSde } from './cld.js';
 import type { ScalarLinearSde } from './linear.js';
-import type { ScoreFn, Sde } from './types.js';
+import type { ScoreFn } from './types.js';
+import { type Sde, unknownSde } from './sde.js';
 
 function checkTime(sde: Sde, t: number): void {
   if (!(t >= 0 && t <= sde.T)) throw new RangeError(`time ${t} is outside [0, ${sde.T}]`);
@@ -64,7 +65,11 @@ export function cldMarginal(sde: CldSde, data: Gmm, t: number): Gmm {
 
 /** p_t for any SDE of the library (joint (x, v) for CLD). */
 export function marginal(sde: Sde, data: Gmm, t: number): Gmm {
-  return sde.kind === 'cld' ? cldMarginal(sde as CldSde, data, t) : linearMarginal(sde as ScalarLinearSde, data, t);
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': return linearMarginal(sde, data, t);
+    case 'cld': return cldMarginal(sde, data, t);
+    default: return unknownSde(sde);
+  }
 }
 
 /** Memoise marginals by time (samplers ask for the same few times again and again). */
@@ -87,9 +92,14 @@ function cachedMarginal(sde: Sde, data: Gmm): (t: number) => Gmm {
  */
 export function exactScore(sde: Sde, data: Gmm): ScoreFn {
   const at = cachedMarginal(sde, data);
-  if (sde.kind !== 'cld') return (x: Tensor, t: number) => gmmScore(at(t), x);
-  const d = data.dim;
-  return (u: Tensor, t: number) => gmmScore(at(t), u, { start: d, count: d });
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': return (x: Tensor, t: number) => gmmScore(at(t), x);
+    case 'cld': {
+      const d = data.dim;
+      return (u: Tensor, t: number) => gmmScore(at(t), u, { start: d, count: d });
+    }
+    default: return unknownSde(sde);
+  }
 }
 
 /** The full score ∇_u log p_t(u) (both x and v parts for CLD). */

@@ -12,8 +12,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Backend } from '../tensor/backend.js';
 import type { FloatDType } from '../tensor/dtype.js';
 
-export type SdeKind = 've' | 'vp' | 'subvp' | 'cld';
-
 /**
  * A score as the samplers use it: s(x, t) for the state x at time t. For CLD the state is
  * u = (x, v) and the score is the velocity score ∇_v log p_t(u) (only it enters the dynamics).
@@ -29,8 +27,12 @@ export interface PriorOptions extends StateOptions {
   readonly rowOffset?: number;
 }
 
-export interface Sde {
-  readonly kind: SdeKind;
+/**
+ * What every SDE of the library provides. The SDEs themselves form the tagged union `Sde` (sde.ts),
+ * so code that needs more than this dispatches with an exhaustive switch on `kind`.
+ */
+export interface SdeBase {
+  readonly kind: string;
   readonly T: number;
   /** State dimension for data dimension d: d, or 2d for CLD (x then v on the last axis). */
   stateDim(d: number): number;
