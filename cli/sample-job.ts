@@ -3,7 +3,7 @@
  * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
  */
 import * as sk from '../index.js';
-import { buildNet, checkSampler, type DataSpec, denoiseStep, fixedGridStepper, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
+import { buildNet, checkSampler, type DataSpec, denoiseStep, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
   const c = await sk.loadCheckpoint(path);
@@ -50,13 +50,16 @@ export interface CliSampleArgs extends ScoreSource {
   readonly seed: number;
 }
 
-/** A `scorekit sample` run as a SampleSetup (the job factory of --threads; the same key as runSampler). */
+/** A `scorekit sample` run as a SampleSetup (the job factory of --threads; the same key as sk.runSampler). */
 export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> {
   const be = await sk.getBackend(a.backend);
   const { sde, score, dim } = await resolveScore(a, be);
-  checkSampler(sde, a.sampler);
-  const stepper = fixedGridStepper(sde, score, a.sampler, a.steps, a.snr);
-  if (!stepper) throw new Error(`--threads and --chunk need a fixed-grid sampler (em, rd, ancestral, ode-euler, ode-heun, ode-rk4, sscs), not ${a.sampler}`);
+  const s = checkSampler(sde, a.sampler);
+  if (!sk.chunkable(s)) {
+    const names = sk.SAMPLER_NAMES.filter((n) => sk.chunkable(sk.SAMPLERS[n]) && sk.SAMPLERS[n].supports(sde) === null);
+    throw new Error(`--threads and --chunk need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
+  }
+  const stepper = s.stepper(sde, score, a);
   return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise) } };
 }
 

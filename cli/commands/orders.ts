@@ -5,18 +5,13 @@
  */
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
-import { makeSde } from '../specs.js';
+import { checkSampler, makeSde } from '../specs.js';
 import { figure } from '../plot/svg.js';
 import { writeFigure } from '../plot/png.js';
 
-const STEPPERS: Record<string, (sde: sk.Sde, s: sk.ScoreFn) => sk.Stepper> = {
-  em: (sde, s) => sk.eulerMaruyama(sde, s),
-  'ode-euler': (sde, s) => sk.odeStepper(sde, s, 'euler'),
-  'ode-heun': (sde, s) => sk.odeStepper(sde, s, 'heun'),
-  'ode-rk4': (sde, s) => sk.odeStepper(sde, s, 'rk4'),
-  sscs: (sde, s) => sk.sscs(sde, s),
-  'sscs-heun': (sde, s) => sk.sscs(sde, s, { scoreStep: 'heun' }),
-};
+/** Samplers the exact weak-order tool applies to: fixed grid, rows independent, a declared weak order. */
+const measurable = (s: sk.Sampler): s is sk.FixedGridSampler => sk.chunkable(s) && s.weakOrder !== null;
+const MEASURABLE = sk.SAMPLER_NAMES.filter((n) => measurable(sk.SAMPLERS[n]));
 
 export const ordersCommand: Command = {
   name: 'orders',
@@ -24,7 +19,7 @@ export const ordersCommand: Command = {
   summary: 'Weak convergence orders of samplers (exact moments on Gaussian data): error vs NFE, fitted slopes, log-log plot.',
   options: {
     sde: { kind: 'string', default: 'vp', help: 've | vp | subvp | cld' },
-    samplers: { kind: 'string', help: `comma-separated: ${Object.keys(STEPPERS).join(', ')} (default: those that apply)` },
+    samplers: { kind: 'string', help: `comma-separated: ${MEASURABLE.join(', ')} (default: those that apply to the SDE)` },
     steps: { kind: 'string', default: '10,20,40,80,160', help: 'comma-separated step counts' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε' },
     plot: { kind: 'string', help: 'log-log plot of error versus NFE (PNG)' },
@@ -34,23 +29,24 @@ export const ordersCommand: Command = {
     const sde = makeSde(o.sde as string);
     const counts = (o.steps as string).split(',').map((v) => Number(v));
     if (counts.length < 2 || !counts.every((c) => Number.isInteger(c) && c >= 1)) throw new Error(`--steps must list at least two positive integers, got '${o.steps}'`);
-    const names = o.samplers ? (o.samplers as string).split(',') : Object.keys(STEPPERS).filter((n) => (sde.kind === 'cld') === n.startsWith('sscs') || n === 'em');
-    for (const n of names) {
-      if (!STEPPERS[n]) throw new Error(`unknown sampler '${n}' for orders; use ${Object.keys(STEPPERS).join(', ')}`);
-      if (n.startsWith('sscs') && sde.kind !== 'cld') throw new Error(`${n} needs --sde cld`);
-    }
+    const names = o.samplers ? (o.samplers as string).split(',') : MEASURABLE.filter((n) => sk.SAMPLERS[n].supports(sde) === null);
+    const samplers = names.map((n) => {
+      const s = checkSampler(sde, n);
+      if (!measurable(s)) throw new Error(`sampler '${n}' has no exact weak order here (it needs a fixed grid, independent rows and a declared order); use ${MEASURABLE.join(', ')}`);
+      return s;
+    });
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
     const gauss = sk.gmm({ weights: [1], means: [[0.8, -0.4]], covs: [[[0.5, 0.15], [0.15, 0.3]]] });
     const mom = (g: sk.Gmm): sk.Moments => ({ mean: g.means[0], cov: g.covs[0] });
     const score = sk.exactScore(sde, gauss);
-    const rows = names.map((n) => {
-      const st = STEPPERS[n](sde, score);
+    const rows = samplers.map((s) => {
+      const stepper = (steps: number) => s.stepper(sde, score, { steps, eps });
       const r = sk.weakOrder({
-        stepper: st, grid: (k) => sk.timeGrid({ steps: k, eps, T: sde.T }), stepCounts: counts,
+        stepper, grid: (k) => sk.timeGrid({ steps: k, eps, T: sde.T }), stepCounts: counts,
         initial: mom(sk.marginal(sde, gauss, sde.T)), exact: mom(sk.marginal(sde, gauss, eps)),
       });
-      return { sampler: n, nfe: counts.map((c) => c * st.nfePerStep), errors: [...r.errors], order: r.order };
+      return { sampler: s.name, nfe: counts.map((c) => c * s.nfePerStep!), errors: [...r.errors], order: r.order, declared: s.weakOrder };
     });
     if (o.plot) {
       await writeFigure(o.plot as string, figure([{
@@ -58,7 +54,7 @@ export const ordersCommand: Command = {
         series: rows.map((r) => ({ label: `${r.sampler} (${r.order.toFixed(2)})`, x: r.nfe, y: r.errors })),
       }]));
     }
-    const table = rows.map((r) => `  ${r.sampler.padEnd(10)} order ${r.order.toFixed(2)}   ${r.nfe.map((f, i) => `${f}: ${r.errors[i].toExponential(2)}`).join('  ')}`);
+    const table = rows.map((r) => `  ${r.sampler.padEnd(12)} order ${r.order.toFixed(2)} (declared ${r.declared})   ${r.nfe.map((f, i) => `${f}: ${r.errors[i].toExponential(2)}`).join('  ')}`);
     print(o, `weak errors on ${sde.kind} (NFE: error)\n${table.join('\n')}`, { sde: sde.kind, rows });
   },
 };

@@ -1,11 +1,30 @@
 import * as sk from '../../index.js';
 import { writeFileAtomic } from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
-import { dataPart, runSampler } from '../specs.js';
+import type { OptionSpec, Parsed } from '../args.js';
+import { checkSampler, dataPart, denoiseStep } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
 import { writeFigure } from '../plot/png.js';
+
+/** The command-line flags of the samplers' tuning options, each with the samplers that read it. */
+const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec }> = {
+  snr: { flag: 'snr', spec: { kind: 'number', default: 0.16, min: 0, help: 'signal-to-noise ratio of the Langevin corrector' } },
+  levels: { flag: 'levels', spec: { kind: 'int', min: 1, help: `noise levels (default ${sk.ALD_DEFAULTS.levels})` } },
+  stepRatio: { flag: 'step-ratio', spec: { kind: 'number', min: 0, help: `Langevin step at the last level ÷ σ_L² (default ${sk.ALD_DEFAULTS.stepRatio})` } },
+  rtol: { flag: 'rtol', spec: { kind: 'number', min: 0, help: 'relative tolerance (default 1e-5)' } },
+  atol: { flag: 'atol', spec: { kind: 'number', min: 0, help: 'absolute tolerance (default 1e-5)' } },
+};
+
+const tuningOptions: Record<string, OptionSpec> = Object.fromEntries(Object.entries(TUNING).map(([name, { flag, spec }]) => {
+  const users = sk.SAMPLER_NAMES.filter((n) => (sk.SAMPLERS[n].options as readonly string[]).includes(name));
+  return [flag, { ...spec, help: `${spec.help}; read by ${users.join(', ')}` }];
+}));
+
+/** The tuning options given on the command line, by their SamplerOptions names. */
+const tuningOf = (o: Parsed): Partial<Record<sk.SamplerOptionName, number>> =>
+  Object.fromEntries(Object.entries(TUNING).filter(([, { flag }]) => o[flag] !== undefined).map(([name, { flag }]) => [name, o[flag] as number]));
 
 export const sampleCommand: Command = {
   name: 'sample',
@@ -16,11 +35,11 @@ export const sampleCommand: Command = {
     score: { kind: 'string', help: "'exact': the exact score of --data (a gmm:FILE.json mixture)" },
     data: { kind: 'string', help: 'data (for --score exact, and for the plot)' },
     sde: { kind: 'string', help: 've | vp | subvp | cld (with --score exact)' },
-    sampler: { kind: 'string', default: 'em', help: 'em | rd | ancestral | pc | ald | ode-euler | ode-heun | ode-rk4 | ode-dopri5 | sscs' },
+    sampler: { kind: 'string', default: 'em', help: `${sk.SAMPLER_NAMES.join(' | ')} (scorekit samplers lists them)` },
     steps: { kind: 'int', default: 100, min: 1, help: 'sampler steps' },
     n: { kind: 'int', default: 1000, min: 1, help: 'number of samples' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε ∈ (0, T)' },
-    snr: { kind: 'number', default: 0.16, help: 'signal-to-noise ratio of the Langevin corrector (pc)' },
+    ...tuningOptions,
     denoise: { kind: 'flag', help: 'final denoising step (Tweedie; a noise-free Euler step for CLD)' },
     out: { kind: 'string', help: 'output FILE.json or FILE.csv (required)' },
     plot: { kind: 'string', help: 'scatter plot PNG of the samples (beside the data when --data is given)' },
@@ -39,6 +58,8 @@ export const sampleCommand: Command = {
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
+    const sampler = checkSampler(sde, o.sampler as string);
+    if (o.trajectory && sampler.grid !== 'fixed') throw new Error(`--trajectory needs a fixed-grid sampler, not ${sampler.name}`);
     const threads = o.threads as number | undefined;
     const chunk = o.chunk as number | undefined;
     if ((threads !== undefined || chunk !== undefined) && o.trajectory) throw new Error('--trajectory is not kept with --threads or --chunk');
@@ -47,9 +68,9 @@ export const sampleCommand: Command = {
       ? await sk.sampleParallel(sampleJob({
         ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number,
       }), { threads: threads ?? 1, chunk, onProgress })
-      : await runSampler(sde, score, o.sampler as string, {
-        k: sk.random.key(o.seed as number), n: o.n as number, d: dim, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, be,
-        trajectory: !!o.trajectory, onProgress,
+      : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
+        ...tuningOf(o), n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be,
+        denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress,
       });
     bar.done();
     const x = dataPart(sde, r.x);

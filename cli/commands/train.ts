@@ -43,15 +43,17 @@ export const trainCommand: Command = {
     };
     const net = buildNet(meta, be);
     const model = scoreModel(meta, net, sde);
-    const lin = sde as sk.ScalarLinearSde;
+    // checkPairing admitted only the losses each SDE family has
     const lossFn: sk.LossFn<sk.MlpParams> = (() => {
-      switch (loss) {
-        case 'hsm': return (p, b, k) => sk.cldLoss(sde as sk.CldSde, model, p, b, k, { objective: 'hsm', eps: 1e-3 });
-        case 'dsm': return sde.kind === 'cld'
-          ? (p, b, k) => sk.cldLoss(sde as sk.CldSde, model, p, b, k, { objective: 'dsm', eps: 1e-3 })
-          : (p, b, k) => sk.sdeDsmLoss(lin, model, p, b, k);
-        case 'qc': return (p, b, k) => sk.qcsgmLoss(lin, model, p, b, k, { lambda: o.lambda as number });
-        default: return (p, b, k) => sk.sdeScoreMatchingLoss(lin, loss as sk.PerturbedSmKind, model, p, b, k);
+      switch (sde.kind) {
+        case 'cld': return (p, b, k) => sk.cldLoss(sde, model, p, b, k, { objective: loss === 'hsm' ? 'hsm' : 'dsm', eps: 1e-3 });
+        case 've': case 'vp': case 'subvp':
+          switch (loss) {
+            case 'dsm': return (p, b, k) => sk.sdeDsmLoss(sde, model, p, b, k);
+            case 'qc': return (p, b, k) => sk.qcsgmLoss(sde, model, p, b, k, { lambda: o.lambda as number });
+            default: return (p, b, k) => sk.sdeScoreMatchingLoss(sde, loss as sk.PerturbedSmKind, model, p, b, k);
+          }
+        default: return sk.unknownSde(sde);
       }
     })();
     const cfg = { optimizer: { lr: o.lr as number, gradClip: 1 }, emaDecay: o.ema as number };

@@ -148,8 +148,8 @@ export function momentError(a: Moments, b: Moments): number {
 }
 
 export interface WeakOrderOptions {
-  /** Build the stepper (it may depend on nothing but the grid). */
-  readonly stepper: Stepper;
+  /** The stepper, or its factory for a step count (samplers whose discretisation has one level per step). */
+  readonly stepper: Stepper | ((steps: number) => Stepper);
   /** Grid for a given step count (e.g. n ↦ timeGrid({ steps: n, eps })). */
   readonly grid: (steps: number) => ArrayLike<number>;
   readonly stepCounts: readonly number[];
@@ -173,7 +173,8 @@ export function weakOrder(o: WeakOrderOptions): OrderResult {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`weakOrder: step counts must be positive integers, got ${n}`);
     const g = o.grid(n);
     stepSizes.push(Math.abs(g[0] - g[g.length - 1]) / n);
-    errors.push(momentError(propagateMoments(o.stepper, g, o.initial, o.backend), o.exact));
+    const st = typeof o.stepper === 'function' ? o.stepper(n) : o.stepper;
+    errors.push(momentError(propagateMoments(st, g, o.initial, o.backend), o.exact));
   }
   return { stepCounts: o.stepCounts, stepSizes, errors, order: fitOrder(stepSizes, errors) };
 }

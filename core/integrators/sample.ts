@@ -45,12 +45,18 @@ export interface SampleResult extends IntegrateResult {
   readonly grid: Float64Array;
 }
 
+/** The keys of a sampling run: the prior draw's and the step noise's (every driver splits k the same way). */
+export function samplingKeys(k: PRNGKey): { readonly prior: PRNGKey; readonly noise: PRNGKey } {
+  const [prior, noise] = split(k, 2);
+  return { prior, noise };
+}
+
 export function sample(k: PRNGKey, o: SampleOptions): SampleResult {
   if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`sample: n must be a positive integer, got ${o.n}`);
   if (!Number.isInteger(o.d) || o.d < 1) throw new RangeError(`sample: d must be a positive integer, got ${o.d}`);
   const eps = o.eps ?? 1e-3;
   const grid = timeGrid({ steps: o.steps, T: o.sde.T, eps, kind: o.grid });
-  const [kp, ki] = split(k, 2);
+  const { prior: kp, noise: ki } = samplingKeys(k);
   const rowOffset = o.rowOffset ?? 0;
   checkRowOffset(o.stepper, rowOffset);
   const x0 = o.x0 ?? tidy(() => o.sde.priorSample(kp, o.n, o.d, { backend: o.backend, dtype: o.dtype, rowOffset }));

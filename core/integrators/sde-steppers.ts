@@ -67,6 +67,9 @@ export function ancestral(sde: Sde, score: ScoreFn, N: number): Stepper {
   const lin = requireLinear(sde, 'ancestral sampling');
   checkN(N, 'ancestral sampling');
   if (lin.kind === 'subvp') throw new RangeError('ancestral sampling is defined for VP (DDPM) and VE (SMLD) only');
+  if (lin.kind === 'vp' && lin.discretize(N - 1, N).G ** 2 >= 1) {
+    throw new RangeError(`ancestral sampling of the VP SDE with N = ${N} levels: β_${N - 1} = ${lin.discretize(N - 1, N).G ** 2} makes 1/√(1 − β) infinite; use N > β_max = ${lin.config.betaMax}`);
+  }
   return {
     name: 'ancestral',
     noiseDraws: 1,

@@ -33,12 +33,25 @@ describe('scorekit CLI', () => {
   it('--help lists the commands, and each command its options', () => {
     const r = run('--help');
     ok(r);
-    for (const c of ['demo', 'train', 'sample', 'eval', 'nll', 'orders', 'verify']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+    for (const c of ['demo', 'train', 'sample', 'samplers', 'eval', 'nll', 'orders', 'verify']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
     for (const [c, opts] of [['train', ['--data', '--sde', '--loss', '--model', '--steps', '--out']], ['sample', ['--ckpt', '--score', '--sampler', '--steps', '--n', '--denoise', '--out', '--plot']], ['eval', ['--samples', '--data']], ['nll', ['--ckpt', '--score']], ['demo', ['--out', '--steps', '--nfe']]] as const) {
       const h = run(c, '--help');
       ok(h);
       for (const o of [...opts, '--seed', '--backend', '--json']) assert.ok(h.stdout.includes(o), `${c} --help lacks ${o}`);
     }
+  });
+
+  it('samplers lists the registry, and sample --help and its errors name every sampler', () => {
+    const r = run('samplers', '--json');
+    ok(r);
+    const rows = JSON.parse(r.stdout) as { name: string; sdes: string[]; weakOrder: number | null }[];
+    const names = rows.map((x) => x.name);
+    for (const n of ['em', 'rd', 'ancestral', 'pc', 'ald', 'ode-euler', 'ode-heun', 'ode-rk4', 'ode-dopri5', 'sscs', 'sscs-heun']) assert.ok(names.includes(n), `samplers lacks ${n}`);
+    assert.deepEqual(rows.find((x) => x.name === 'sscs')!.sdes, ['cld']);
+    const h = run('sample', '--help');
+    for (const n of names) assert.ok(h.stdout.includes(n), `sample --help lacks ${n}`);
+    for (const f of ['--snr', '--levels', '--step-ratio', '--rtol', '--atol']) assert.ok(h.stdout.includes(f), `sample --help lacks ${f}`);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'nope', '--out', p('n.csv')], new RegExp(`unknown sampler 'nope'; use one of ${names.join(', ')}`), p('n.csv'));
   });
 
   it('train → sample → eval → nll on a mixture, with a loss plot and a sample plot', () => {
@@ -78,7 +91,7 @@ describe('scorekit CLI', () => {
     badInput(['sample', '--score', 'exact', '--data', 'nosuch', '--sde', 'vp', '--out', out], /unknown data 'nosuch'/, out);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'xx', '--out', out], /unknown SDE 'xx'/, out);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'leapfrog', '--out', out], /unknown sampler 'leapfrog'/, out);
-    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'sscs', '--out', out], /sscs sampler needs --sde cld/, out);
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'sscs', '--out', out], /sampler 'sscs' needs the CLD SDE, not vp/, out);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('bad.json')}`, '--sde', 'vp', '--out', out], /invalid mixture .*weights sum to 1.1.*covs\[1\] is not positive definite/, out);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('broken.json')}`, '--sde', 'vp', '--out', out], /malformed JSON/, out);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--n', '-5', '--out', out], /--n must be ≥ 1, got -5/, out);
@@ -101,7 +114,8 @@ describe('scorekit CLI', () => {
     const rows = JSON.parse(r.stdout).rows as { sampler: string; order: number }[];
     assert.ok(Math.abs(rows[0].order - 1) < 0.3 && Math.abs(rows[1].order - 2) < 0.3, JSON.stringify(rows));
     assert.deepEqual([...readFileSync(p('orders.png')).subarray(0, 4)], PNG);
-    badInput(['orders', '--sde', 'vp', '--samplers', 'sscs'], /sscs needs --sde cld/);
+    badInput(['orders', '--sde', 'vp', '--samplers', 'sscs'], /sampler 'sscs' needs the CLD SDE/);
+    badInput(['orders', '--sde', 'vp', '--samplers', 'pc'], /sampler 'pc' has no exact weak order here/);
     ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '100', '--out', p('t.json'), '--trajectory', p('traj.png')));
     assert.deepEqual([...readFileSync(p('traj.png')).subarray(0, 4)], PNG);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'ode-dopri5', '--out', p('u.json'), '--trajectory', p('u.png')], /--trajectory needs a fixed-grid sampler/, p('u.json'));

@@ -73,7 +73,13 @@ async function cliHashes(dir: string): Promise<Record<string, string>> {
   }
   const chunked = join(dir, 'cld-sscs-chunk.csv');
   file('sample cld sscs --chunk', ['sample', '--score', 'exact', '--data', `gmm:${mix}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '50', '--chunk', '16', '--out', chunked], chunked);
-  for (const sde of ['vp', 'cld']) stdout(`orders ${sde}`, ['orders', '--sde', sde, '--steps', '8,16', '--json']);
+  // the numbers of each row (the samplers that orders offered when the hashes were recorded)
+  for (const [sde, samplers] of [['vp', 'em,ode-euler,ode-heun,ode-rk4'], ['cld', 'em,sscs,sscs-heun']]) {
+    jobs.push([`orders ${sde}`, async () => {
+      const rows = JSON.parse(await cli(['orders', '--sde', sde, '--samplers', samplers, '--steps', '8,16', '--json'])).rows as Record<string, unknown>[];
+      return sha(JSON.stringify(rows.map((r) => [r.sampler, r.nfe, r.errors, r.order])));
+    }]);
+  }
   stdout('nll vp exact', ['nll', '--score', 'exact', '--data', `gmm:${mix}`, '--sde', 'vp', '--n', '20', '--json']);
   const results = await pool(jobs.map(([, f]) => f));
   const hashes: Record<string, string> = Object.fromEntries(jobs.map(([name], i) => [name, results[i]]));

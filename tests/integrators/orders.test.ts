@@ -14,7 +14,7 @@ const gauss = sk.gmm({ weights: [1], means: [[0.8, -0.4]], covs: [[[0.5, 0.15], 
 const EPS = 1e-3;
 const moments = (g: sk.Gmm): sk.Moments => ({ mean: g.means[0], cov: g.covs[0] });
 
-function order(sde: sk.Sde, stepper: sk.Stepper, counts: number[]): sk.OrderResult {
+function order(sde: sk.Sde, stepper: sk.Stepper | ((n: number) => sk.Stepper), counts: number[]): sk.OrderResult {
   return sk.weakOrder({
     stepper,
     grid: (n) => sk.timeGrid({ steps: n, eps: EPS, T: sde.T }),
@@ -31,21 +31,19 @@ describe('weak orders by exact moment propagation', () => {
   const cld = sk.cldSde();
   const sv = sk.exactScore(vp, gauss);
   const sc = sk.exactScore(cld, gauss);
-  const cases: [string, sk.Sde, sk.Stepper, number[], number, number][] = [
-    ['VP Euler–Maruyama', vp, sk.eulerMaruyama(vp, sv), [40, 80, 160, 320], 1, 0.3],
-    ['VP probability-flow Euler', vp, sk.odeStepper(vp, sv, 'euler'), [40, 80, 160, 320], 1, 0.3],
-    ['VP probability-flow Heun', vp, sk.odeStepper(vp, sv, 'heun'), [20, 40, 80, 160], 2, 0.3],
-    ['VP probability-flow RK4', vp, sk.odeStepper(vp, sv, 'rk4'), [10, 20, 40, 80], 4, 0.4],
-    ['CLD Euler–Maruyama', cld, sk.eulerMaruyama(cld, sc), [40, 80, 160, 320], 1, 0.3],
-    // The paper's SSCS: Euler score step, first order (see sscs.ts); the splitting with a second-order score step: order 2.
-    ['CLD SSCS (Euler score step, the paper\'s)', cld, sk.sscs(cld, sc), [10, 20, 40, 80], 1, 0.3],
-    ['CLD SSCS with a Heun score step (Strang splitting proper)', cld, sk.sscs(cld, sc, { scoreStep: 'heun' }), [80, 160, 320, 640], 2, 0.3],
-  ];
-  for (const [name, sde, st, counts, expected, tol] of cases) {
-    it(`${name}: order ≈ ${expected}`, () => {
-      const r = order(sde, st, counts);
-      assert.ok(Math.abs(r.order - expected) < tol, `${name}: ${fmt(r)}`);
-    });
+  const sdes: Record<string, sk.Sde> = { vp, subvp: sk.subVpSde(), cld };
+  // every declared weak order of the registry, on every SDE it declares a step range for
+  for (const name of sk.SAMPLER_NAMES) {
+    const s = sk.SAMPLERS[name];
+    for (const [kind, counts] of Object.entries(s.orderSteps ?? {})) {
+      it(`${name} on ${kind}: weak order ≈ ${s.weakOrder} (steps ${counts!.join(', ')})`, () => {
+        assert.ok(s.grid === 'fixed' && s.weakOrder !== null, `${name} declares step ranges, so it must be a fixed-grid sampler with a declared order`);
+        const sde = sdes[kind];
+        const score = sk.exactScore(sde, gauss);
+        const r = order(sde, (n) => s.stepper(sde, score, { steps: n, eps: EPS }), [...counts!]);
+        assert.ok(Math.abs(r.order - s.weakOrder) < 0.3, `${name} on ${kind}: ${fmt(r)}`);
+      });
+    }
   }
 
   it('SSCS has a smaller weak error than Euler–Maruyama at the same NFE on CLD (the paper\'s claim)', () => {

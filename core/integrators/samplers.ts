@@ -1,0 +1,132 @@
+/**
+ * The sampler registry: one entry per sampler, the single list that the command line, `scorekit
+ * samplers`, `orders`, the threads/chunk eligibility and the README's table read. An entry's name is
+ * its key. Declared orders are checked by tests with the library's exact weak-order tool.
+ */
+import type { ScoreFn } from '../sde/types.js';
+import { type Sde, unknownSde } from '../sde/sde.js';
+import { ancestral, eulerMaruyama, langevinCorrector, predictorCorrector, reverseDiffusion } from './sde-steppers.js';
+import { odeStepper, probabilityFlow } from './ode-steppers.js';
+import { sscs } from './sscs.js';
+import { dopri5 } from './dopri5.js';
+import { annealedLangevinVe } from './ald-ve.js';
+import { samplingKeys } from './sample.js';
+import type { FixedGridSampler, Sampler, SamplerEntry, SamplerOptions } from './sampler.js';
+
+const any = (): string | null => null;
+const STEPS_20 = [20, 40, 80, 160];
+const STEPS_40 = [40, 80, 160, 320];
+
+/** VE and VP have DDPM/SMLD discretisations; sub-VP has none (score_sde neither); CLD is not scalar. */
+function discretised(sde: Sde): string | null {
+  switch (sde.kind) {
+    case 've': case 'vp': return null;
+    case 'subvp': return 'needs a discretisation, which the sub-VP SDE lacks; use em, pc or an ode-* solver';
+    case 'cld': return 'is not defined for CLD; use sscs, em or an ode-* solver';
+    default: return unknownSde(sde);
+  }
+}
+
+function scalarLinear(sde: Sde): string | null {
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': return null;
+    case 'cld': return 'is not defined for CLD; use sscs, em or an ode-* solver';
+    default: return unknownSde(sde);
+  }
+}
+
+const cldOnly = (sde: Sde): string | null => (sde.kind === 'cld' ? null : `needs the CLD SDE, not ${sde.kind}`);
+
+/** The discretisation levels of rd/ancestral/pc: one per grid step. */
+const levelsOf = (o: SamplerOptions): number => Math.max(2, o.steps);
+
+const fixed = (e: Omit<FixedGridSampler, 'grid' | 'name' | 'options' | 'batchCoupled'> & Partial<Pick<FixedGridSampler, 'options' | 'batchCoupled'>>) =>
+  ({ grid: 'fixed', options: [], batchCoupled: false, ...e }) as const;
+
+const ode = (method: 'euler' | 'heun' | 'midpoint' | 'rk4', title: string, order: number, nfe: number, orderSteps: FixedGridSampler['orderSteps']) => fixed({
+  title: `probability-flow ODE, ${title} (Song et al. 2021, eq. 13)`,
+  supports: any, weakOrder: order, strongOrder: null, orderSteps, noiseDraws: 0, nfePerStep: nfe,
+  stepper: (sde: Sde, score: ScoreFn) => odeStepper(sde, score, method),
+});
+
+const ENTRIES = {
+  em: fixed({
+    title: 'Euler–Maruyama on the reverse SDE (Song et al. 2021)',
+    supports: any, weakOrder: 1, strongOrder: null, orderSteps: { vp: STEPS_40, subvp: STEPS_40, cld: STEPS_40 }, noiseDraws: 1, nfePerStep: 1,
+    stepper: (sde, score) => eulerMaruyama(sde, score),
+  }),
+  rd: fixed({
+    title: 'reverse diffusion predictor (Song et al. 2021, eq. 46)',
+    supports: discretised, weakOrder: 1, strongOrder: null, orderSteps: { vp: STEPS_40 }, noiseDraws: 1, nfePerStep: 1,
+    stepper: (sde, score, o) => reverseDiffusion(sde, score, levelsOf(o)),
+  }),
+  ancestral: fixed({
+    title: 'ancestral sampling: DDPM for VP, SMLD for VE (Ho et al. 2020; Song et al. 2021)',
+    supports: discretised, weakOrder: 1, strongOrder: null, orderSteps: { vp: STEPS_40 }, noiseDraws: 1, nfePerStep: 1,
+    stepper: (sde, score, o) => ancestral(sde, score, levelsOf(o)),
+  }),
+  pc: fixed({
+    title: 'predictor–corrector: reverse diffusion (EM on sub-VP) + Langevin corrector (Song et al. 2021, Alg. 5)',
+    supports: scalarLinear, weakOrder: null, strongOrder: null, noiseDraws: 2, nfePerStep: 2, batchCoupled: true, options: ['snr'],
+    stepper(sde, score, o) {
+      const N = levelsOf(o);
+      const pred = sde.kind === 'subvp' ? eulerMaruyama(sde, score) : reverseDiffusion(sde, score, N);
+      return predictorCorrector(pred, langevinCorrector(sde, score, { snr: o.snr ?? 0.16, N }));
+    },
+  }),
+  ald: {
+    grid: 'levels',
+    title: 'annealed Langevin dynamics over the VE noise levels (Song & Ermon 2019, Alg. 1)',
+    supports: (sde) => (sde.kind === 've' ? null : `samples a VE SDE (its noise levels σ), not ${sde.kind}`),
+    weakOrder: null, strongOrder: null, noiseDraws: 1, nfePerStep: 1, batchCoupled: false, options: ['levels', 'stepRatio'],
+    drive: async (k, sde, score, o) => {
+      if (sde.kind !== 've') throw new RangeError('annealed Langevin samples a VE SDE');
+      return annealedLangevinVe(k, sde, score, o);
+    },
+  } satisfies SamplerEntry,
+  'ode-euler': ode('euler', 'explicit Euler', 1, 1, { vp: STEPS_40, subvp: STEPS_40, cld: [160, 320, 640, 1280] }),
+  // on CLD, Heun and RK4 are not asymptotic below about 1000 steps (the exact velocity score is stiff near ε)
+  'ode-heun': ode('heun', "Heun's method", 2, 2, { vp: STEPS_20, subvp: STEPS_20 }),
+  'ode-midpoint': ode('midpoint', 'explicit midpoint rule', 2, 2, { vp: STEPS_20, subvp: STEPS_20, cld: STEPS_20 }),
+  'ode-rk4': ode('rk4', 'classical Runge–Kutta', 4, 4, { vp: [10, 20, 40, 80], subvp: STEPS_20 }),
+  'ode-dopri5': {
+    grid: 'adaptive',
+    title: 'probability-flow ODE, adaptive Dormand–Prince 5(4) (Dormand & Prince 1980; rtol = atol = 1e-5)',
+    supports: any, weakOrder: 5, strongOrder: null, noiseDraws: 0, nfePerStep: null, batchCoupled: true, options: ['rtol', 'atol'],
+    drive: async (k, sde, score, o) => {
+      const x0 = sde.priorSample(samplingKeys(k).prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
+      const r = await dopri5(probabilityFlow(sde, score), x0, sde.T, o.eps ?? 1e-3, { rtol: o.rtol, atol: o.atol });
+      return { x: r.x, nfe: r.nfe };
+    },
+  } satisfies SamplerEntry,
+  sscs: fixed({
+    title: 'SSCS, symmetric splitting CLD sampler with an Euler score step (Dockhorn et al. 2022)',
+    supports: cldOnly, weakOrder: 1, strongOrder: null, orderSteps: { cld: [10, 20, 40, 80] }, noiseDraws: 2, nfePerStep: 1,
+    stepper: (sde, score) => sscs(sde, score),
+  }),
+  'sscs-heun': fixed({
+    title: 'SSCS with a Heun score step (Strang splitting, second order)',
+    supports: cldOnly, weakOrder: 2, strongOrder: null, orderSteps: { cld: [80, 160, 320, 640] }, noiseDraws: 2, nfePerStep: 2,
+    stepper: (sde, score) => sscs(sde, score, { scoreStep: 'heun' }),
+  }),
+} satisfies Record<string, SamplerEntry>;
+
+export type SamplerName = keyof typeof ENTRIES;
+
+/** Every sampler, in the registry's order, with its name. */
+export const SAMPLERS: Readonly<Record<SamplerName, Sampler>> = Object.fromEntries(
+  Object.entries(ENTRIES).map(([name, e]) => [name, { ...e, name } as Sampler]),
+) as Record<SamplerName, Sampler>;
+
+export const SAMPLER_NAMES = Object.keys(ENTRIES) as SamplerName[];
+
+export const isSamplerName = (s: string): s is SamplerName => Object.hasOwn(ENTRIES, s);
+
+/** The registry entry of a name, or an error that lists the names. */
+export function samplerByName(name: string): Sampler {
+  if (!isSamplerName(name)) throw new RangeError(`unknown sampler '${name}'; use one of ${SAMPLER_NAMES.join(', ')}`);
+  return SAMPLERS[name];
+}
+
+/** Fixed-grid samplers whose rows are independent: the ones row chunks and worker threads can run. */
+export const chunkable = (s: Sampler): s is FixedGridSampler => s.grid === 'fixed' && !s.batchCoupled;
