@@ -1,5 +1,5 @@
 /**
- * W4 (issue 10): peak resident memory of one SSCS run with the exact GMM score, in a process of its
+ * W4: peak resident memory of one SSCS run with the exact GMM score, in a process of its
  * own so that the peak belongs to that run. Prints one JSON line:
  *   { id: 'w4', backend, steps, n, baseMiB, peakMiB, stateMiB, seconds }
  * baseMiB is the RSS after loading and a warm-up (16 384 particles, 30 steps), peakMiB the process's
@@ -19,8 +19,7 @@ function sscsRunner(be: sk.Backend, n: number, steps: number): Runner {
 
 /**
  * This process image's peak RSS: VmHWM from /proc on Linux (ru_maxrss survives exec there, so a child
- * of a large parent would report the parent's peak: measured, 615 MiB for every W4 child of a runner
- * that had grown to that), else maxRSS.
+ * of a large parent would report the parent's peak, not its own), else maxRSS.
  */
 function peakRssMiB(): number {
   try {

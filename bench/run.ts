@@ -1,5 +1,5 @@
 /**
- * The benchmark runner (issue 10): scorekit's workloads on every chosen backend and the PyTorch peer
+ * The benchmark runner: scorekit's workloads on every chosen backend and the PyTorch peer
  * (1 thread and all threads) in the same run, as throughputs and ratios scorekit / PyTorch; W4's peak
  * memory in child processes. Timings are medians of repeated runs after a warm-up run. Slow backends
  * time a prefix of the same step schedule (throughput is per step, so the prefix measures the same
@@ -28,7 +28,7 @@ export interface BenchOptions {
   /** Seconds of timed work aimed at per measurement (default 3). */
   readonly budget?: number;
   readonly peer?: boolean;
-  /** W4 step counts (default 5 and 20; the issue's 1000 with --memory-steps 1000). */
+  /** W4 step counts (default 5 and 20; a long study with --memory-steps 1000). */
   readonly memorySteps?: readonly number[];
   readonly memoryBackends?: readonly string[];
   /** Rows per chunk of W4's chunked run (sampleChunked; default 4096). */

@@ -1,5 +1,5 @@
 /**
- * The benchmark workloads of issue 10, defined once for scorekit and (as a plan of sizes and per-step
+ * The benchmark workloads, defined once for scorekit and (as a plan of sizes and per-step
  * scalar coefficients) for the PyTorch peer, so both sides run the same algorithm on the same schedule:
  * - W1 integrator-bound: 100-step SSCS and Euler–Maruyama on CLD with the exact score of an
  *   8-component 2-D Gaussian mixture (the joint (x, v) marginal, a 4-D mixture), 100 000 particles;

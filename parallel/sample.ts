@@ -5,7 +5,7 @@
  * any thread count and chunk size. Steppers that couple rows (the Langevin corrector) are refused.
  *
  * Workers live in a pool: `sampleParallel` opens one for the call unless it is given one. A worker
- * pays for its start once (a thread, the module imports, JIT warm-up: ~0.5 s here), so repeated runs
+ * pays for its start once (a thread, the module imports, JIT warm-up), so repeated runs
  * share a pool.
  */
 import { availableParallelism } from 'node:os';

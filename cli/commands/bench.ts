@@ -1,5 +1,5 @@
 /**
- * `scorekit bench`: the benchmark of issue 10 (bench/run.ts): scorekit's workloads on the chosen
+ * `scorekit bench`: the benchmark (bench/run.ts): scorekit's workloads on the chosen
  * backends against the PyTorch peer in the same run; writes bench/results/latest.{json,md} (or --out).
  */
 import { mkdirSync } from 'node:fs';

@@ -8,8 +8,9 @@
  * The weak error against the exact final moments, over a sequence of step counts, gives the order as
  * the least-squares slope of log error against log step size.
  *
- * Strong order: one Brownian path per sample shared by all step sizes (coarse increments are sums of
- * the finest ones), the RMS over samples of the error at the final time against a known solution.
+ * Strong order: any one-draw Stepper on one Brownian path per sample shared by all step sizes (a
+ * NoiseSource whose coarse increments are sums of the finest ones), the RMS over samples of the error
+ * at the final time against a known solution.
  */
 import { foldIn, key, type PRNGKey } from '../random/key.js';
 import { normalHost } from '../random/distributions.js';
@@ -20,7 +21,7 @@ import { dispose, tidy } from '../tensor/scope.js';
 import { jacobian } from '../autodiff/transforms.js';
 import { reshape } from '../tensor/ops/manipulate.js';
 import { matmulM, transposeM, type Matrix } from '../linalg/dense.js';
-import type { Stepper } from './stepper.js';
+import { integrate, type NoiseSource, type Stepper } from './stepper.js';
 
 export interface Moments {
   readonly mean: readonly number[];
@@ -180,8 +181,8 @@ export function weakOrder(o: WeakOrderOptions): OrderResult {
 }
 
 export interface StrongOrderOptions {
-  /** One step given the Brownian increment ΔW (state-shaped) over [t, t + h]. */
-  readonly step: (x: Tensor, t: number, h: number, dW: Tensor) => Tensor;
+  /** A stepper with one standard-normal draw per step, run forward along uniform grids on [0, T]. */
+  readonly stepper: Stepper;
   /** The exact solution at time T given x₀ and the Brownian value W_T. */
   readonly exact: (x0: Tensor, T: number, WT: Tensor) => Tensor;
   readonly x0: Tensor;
@@ -189,6 +190,25 @@ export interface StrongOrderOptions {
   /** Step counts; each must divide the largest. */
   readonly stepCounts: readonly number[];
   readonly key: PRNGKey;
+}
+
+/**
+ * The noise of a grid of n uniform steps on one Brownian path sampled at nMax steps: step i gets
+ * z = ΔW_i/√h, with ΔW_i the sum of the fine increments it spans (so every grid sees the same path).
+ */
+function sharedPath(fine: Float64Array, nMax: number, n: number, T: number, shape: Tensor): NoiseSource {
+  const size = shape.size;
+  const r = nMax / n;
+  const rootH = Math.sqrt(T / n);
+  return {
+    step(i, _t, _tNext, draws, like) {
+      if (draws !== 1) throw new RangeError(`strongOrder: the stepper must draw one normal per step, not ${draws}`);
+      const z = new Float64Array(size);
+      for (let j = 0; j < r; j++) for (let c = 0; c < size; c++) z[c] += fine[(i * r + j) * size + c];
+      for (let c = 0; c < size; c++) z[c] /= rootH;
+      return [fromArray(z, { backend: like.backend, dtype: like.dtype, shape: like.shape })];
+    },
+  };
 }
 
 /** Strong order: RMS error at T over the samples (rows of x0), one Brownian path per sample for all step sizes. */
@@ -203,26 +223,18 @@ export function strongOrder(o: StrongOrderOptions): OrderResult {
   const fine = normalHost(o.key, nMax * size).map((z) => z * Math.sqrt(hFine));
   const WT = new Float64Array(size);
   for (let i = 0; i < nMax; i++) for (let c = 0; c < size; c++) WT[c] += fine[i * size + c];
-  const mk = (a: Float64Array): Tensor => fromArray(a, { backend: o.x0.backend, dtype: o.x0.dtype, shape: o.x0.shape });
-  const exact = o.exact(o.x0, o.T, mk(WT)).dataSync();
+  const exact = o.exact(o.x0, o.T, fromArray(WT, { backend: o.x0.backend, dtype: o.x0.dtype, shape: o.x0.shape })).dataSync();
   const errors: number[] = [];
   const stepSizes: number[] = [];
   for (const n of o.stepCounts) {
-    const r = nMax / n;
-    const h = o.T / n;
-    let x = o.x0;
-    for (let i = 0; i < n; i++) {
-      const dW = new Float64Array(size);
-      for (let j = 0; j < r; j++) for (let c = 0; c < size; c++) dW[c] += fine[(i * r + j) * size + c];
-      const next = tidy(() => o.step(x, i * h, h, mk(dW)));
-      if (x !== o.x0) x.dispose();
-      x = next;
-    }
+    const grid = Float64Array.from({ length: n + 1 }, (_, i) => (i * o.T) / n);
+    const { x } = integrate(o.stepper, o.x0, grid, o.key, { noise: sharedPath(fine, nMax, n, o.T, o.x0) });
     const got = x.dataSync();
+    if (x !== o.x0) x.dispose();
     let se = 0;
     for (let c = 0; c < size; c++) se += (got[c] - exact[c]) ** 2;
     errors.push(Math.sqrt(se / size));
-    stepSizes.push(h);
+    stepSizes.push(o.T / n);
   }
   return { stepCounts: o.stepCounts, stepSizes, errors, order: fitOrder(stepSizes, errors) };
 }

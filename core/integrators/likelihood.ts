@@ -9,15 +9,13 @@
 import type { PRNGKey } from '../random/key.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/create.js';
-import { add, div, mul } from '../tensor/ops/elementwise.js';
-import { sum } from '../tensor/ops/reduce.js';
+import { add, div } from '../tensor/ops/elementwise.js';
 import { concat, reshape, sliceAxis } from '../tensor/ops/manipulate.js';
-import { jvp } from '../autodiff/transforms.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
-import { basisDirections, probe } from '../losses/probes.js';
-import type { ProbeKind } from '../losses/types.js';
+import { probe, type ProbeKind } from '../estimators/probes.js';
+import { jacobianTrace } from '../estimators/trace.js';
 import { probabilityFlow } from './ode-steppers.js';
 import { type AdaptiveOptions, dopri5 } from './dopri5.js';
 
@@ -54,18 +52,9 @@ export async function logLikelihood(sde: Sde, score: ScoreFn, x: Tensor, o: Like
     if (!o.key) throw new Error('logLikelihood: a key is needed for Hutchinson probes');
     v = probe(mode, o.key, x);
   }
-  const basis = mode === 'exact' ? basisDirections(x) : [];
   const divergence = (y: Tensor, t: number): { f: Tensor; div: Tensor } => {
-    const dirs = v ? [v] : basis;
-    let f: Tensor | null = null;
-    let acc: Tensor | null = null;
-    for (const e of dirs) {
-      const r = jvp((z: Tensor) => F(z, t), y, e);
-      f = r.out;
-      const q = sum(mul(r.tangent, e), -1);
-      acc = acc ? add(acc, q) : q;
-    }
-    return { f: f!, div: acc! };
+    const r = jacobianTrace((z: Tensor) => F(z, t), y, v ? [v] : undefined);
+    return { f: r.out, div: r.trace };
   };
   const aug = (s: Tensor, t: number): Tensor => {
     const { f, div: dv } = divergence(sliceAxis(s, -1, 0, D), t);

@@ -12,9 +12,9 @@
  * half-steps over the first half interval and the score at the step start (the same for constant β up
  * to the score's time argument).
  * scoreStep 'euler' (the paper's) makes SSCS first order in the weak sense: the S field depends on v,
- * so its Euler step has a local error O(h²) (measured: weak order 0.95 on Gaussian data, with an
- * error 2–4× below Euler–Maruyama's at equal NFE). scoreStep 'heun' (2 score evaluations) solves S to
- * second order, and the Strang splitting is then second order (measured ≈ 2).
+ * so its Euler step has a local error O(h²) (its error is still below Euler–Maruyama's at equal NFE,
+ * which a test checks). scoreStep 'heun' (2 score evaluations) solves S to second order, and the
+ * Strang splitting is then second order. The registry declares both orders and the tests measure them.
  * stochastic: false gives the deterministic skeleton (no noise), which is time-reversible when the S
  * step is exact (score fields −v/M + g(x, t)).
  */

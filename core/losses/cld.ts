@@ -22,7 +22,7 @@ import { ShapeError, shapeToString } from '../tensor/shape.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import type { CldInit, CldSde } from '../sde/cld.js';
 import type { ScoreFn } from '../sde/types.js';
-import type { ScoreModel } from './types.js';
+import type { ScoreModel } from '../models/score-model.js';
 
 export type CldWeighting = 'reweightedv2' | 'reweightedv1' | 'likelihood';
 

@@ -20,7 +20,7 @@ import { gather, reshape } from '../tensor/ops/manipulate.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import type { ScalarLinearSde } from '../sde/linear.js';
-import type { ScoreModel } from './types.js';
+import type { ScoreModel } from '../models/score-model.js';
 
 function checkData(x: Tensor, op: string): void {
   if (x.rank !== 2) throw new ShapeError(`${op}: data must have shape [n, D], got ${shapeToString(x.shape)}`);

@@ -1,4 +1,3 @@
-export type { ScoreModel, ProbeKind } from './types.js';
 export * from './score-matching.js';
 export * from './dsm.js';
 export * from './cld.js';

@@ -12,8 +12,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, square, sub } from '../tensor/ops/elementwise.js';
 import { mean, sum } from '../tensor/ops/reduce.js';
 import { ShapeError, shapesEqual, shapeToString } from '../tensor/shape.js';
-import { basisDirections, checkCount, probe, probeKey, scoreJvp } from './probes.js';
-import type { ProbeKind, ScoreModel } from './types.js';
+import { jvp } from '../autodiff/transforms.js';
+import { checkCount, probe, probeKey, type ProbeKind } from '../estimators/probes.js';
+import { jacobianTrace } from '../estimators/trace.js';
+import type { ScoreModel } from '../models/score-model.js';
 
 function checkBatch(x: Tensor, t: Tensor, op: string): void {
   if (x.rank !== 2) throw new ShapeError(`${op}: x must have shape [n, D], got ${shapeToString(x.shape)}`);
@@ -44,28 +46,14 @@ export function implicitScoreMatchingPerSample<P>(model: ScoreModel<P>, params: 
   checkBatch(x, t, 'implicitScoreMatching');
   const D = x.shape[1];
   const mode = opts.trace ?? (D <= 16 ? 'exact' : 'hutchinson');
-  let trace: Tensor | null = null;
-  let s: Tensor | null = null;
-  if (mode === 'exact') {
-    for (const v of basisDirections(x)) {
-      const r = scoreJvp(model, params, x, t, v);
-      s = r.s;
-      const diag = sum(mul(r.Jv, v), -1); // (J e_j)_j
-      trace = trace ? add(trace, diag) : diag;
-    }
-  } else {
+  let probes: Tensor[] | undefined;
+  if (mode !== 'exact') {
     const P = opts.probes ?? 1;
     checkCount(P, 'probes');
-    for (let j = 0; j < P; j++) {
-      const v = probe(opts.probe ?? 'rademacher', probeKey(k, j), x);
-      const r = scoreJvp(model, params, x, t, v);
-      s = r.s;
-      const q = sum(mul(r.Jv, v), -1);
-      trace = trace ? add(trace, q) : q;
-    }
-    trace = div(trace!, P);
+    probes = Array.from({ length: P }, (_, j) => probe(opts.probe ?? 'rademacher', probeKey(k, j), x));
   }
-  return add(trace!, mul(sum(square(s!), -1), 0.5));
+  const { out: s, trace } = jacobianTrace((y: Tensor) => model(params, y, t), x, probes);
+  return add(trace, mul(sum(square(s), -1), 0.5));
 }
 
 export interface SlicedOptions {
@@ -92,10 +80,10 @@ export function slicedScoreMatchingPerSample<P>(model: ScoreModel<P>, params: P,
   let s: Tensor | null = null;
   for (let j = 0; j < P; j++) {
     const v = probe(kind, probeKey(k, j), x);
-    const r = scoreJvp(model, params, x, t, v);
-    s = r.s;
-    let term = sum(mul(r.Jv, v), -1);
-    if (!vr) term = add(term, mul(square(sum(mul(v, r.s), -1)), 0.5));
+    const r = jvp((y: Tensor) => model(params, y, t), x, v);
+    s = r.out;
+    let term = sum(mul(r.tangent, v), -1);
+    if (!vr) term = add(term, mul(square(sum(mul(v, r.out), -1)), 0.5));
     acc = acc ? add(acc, term) : term;
   }
   const perSample = div(acc!, P);

@@ -13,7 +13,7 @@ import { mean } from '../tensor/ops/reduce.js';
 import type { ScalarLinearSde } from '../sde/linear.js';
 import { perturbLinear } from './dsm.js';
 import { implicitScoreMatchingPerSample, slicedScoreMatchingPerSample, type ImplicitOptions, type SlicedOptions } from './score-matching.js';
-import type { ScoreModel } from './types.js';
+import type { ScoreModel } from '../models/score-model.js';
 
 export type PerturbedSmKind = 'ssm' | 'ssm-vr' | 'ism';
 

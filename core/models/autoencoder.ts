@@ -14,7 +14,7 @@ import { add, div, elu, leakyRelu, mul, softplus, square, sub, tanh, neg } from 
 import { sum } from '../tensor/ops/reduce.js';
 import { reshape, matrixTranspose } from '../tensor/ops/manipulate.js';
 import { matmul } from '../tensor/ops/linalg.js';
-import type { ScoreModel } from '../losses/types.js';
+import type { ScoreModel } from './score-model.js';
 import { type EnergyModel, energyScore } from './energy.js';
 import { denseInit, type Mlp, type ModelOptions } from './mlp.js';
 import { normal } from '../random/distributions.js';

@@ -9,7 +9,7 @@ import { neg } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
 import { grad } from '../autodiff/transforms.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
-import type { ScoreModel } from '../losses/types.js';
+import type { ScoreModel } from './score-model.js';
 
 /** An energy model: (params, x: [n, D], t: [n]) → E: [n]. */
 export type EnergyModel<P> = (params: P, x: Tensor, t: Tensor) => Tensor;

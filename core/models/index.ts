@@ -1,4 +1,4 @@
-export * from './gmm.js';
+export type { ScoreModel } from './score-model.js';
 export * from './energy.js';
 export * from './mlp.js';
 export * from './autoencoder.js';

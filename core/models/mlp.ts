@@ -20,7 +20,7 @@ import { cos, div, elu, leakyRelu, mul, relu, silu, sin, softplus, tanh } from '
 import { concat, expandDims, reshape } from '../tensor/ops/manipulate.js';
 import { matmul } from '../tensor/ops/linalg.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
-import type { ScoreModel } from '../losses/types.js';
+import type { ScoreModel } from './score-model.js';
 import { treeLeaves } from '../tree/index.js';
 
 export type Activation = 'silu' | 'tanh' | 'relu' | 'elu' | 'softplus' | 'leaky_relu';

@@ -3,9 +3,8 @@
  * 2πj/256 and the angle-addition formulas with short Taylor series of the remainder
  * φ = 2π(u − j/256), |φ| ≤ π/256 (the series end at φ⁷ and φ⁶; the next terms are below 2e-20).
  * The argument is reduced exactly (j = ⌊256u + ½⌋ and 256u − j are exact in float64 for u ∈ [0, 1]
- * on the 2⁻⁵³ grid), and the result is within 1e-15
- * of cos and sin, about 2.6× faster in V8 than Math.cos plus Math.sin (12.6 ns against 33 ns a pair,
- * measured).
+ * on the 2⁻⁵³ grid), and the result is within 1e-15 of cos and sin; one table look-up serves both,
+ * where Math.cos and Math.sin each reduce the argument again.
  */
 const TABLE = 256;
 const COS = new Float64Array(TABLE + 1);

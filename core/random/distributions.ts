@@ -61,7 +61,7 @@ function checkOffset(offset: number): void {
  * `out` (rounded once when it is a Float32Array). Value j comes from Threefry blocks 2⌊j/2⌋ and
  * 2⌊j/2⌋ + 1: z = √(−2 log(1 − u₁))·(cos 2πu₂, sin 2πu₂), with the logarithm of core/numerics/log.ts
  * and the cos/sin of core/numerics/trig.ts, both defined to the bit. Runs the WASM-SIMD kernel where
- * the platform has it (the same bits, about 4× faster; `normalKernel` says which runs) and
+ * the platform has it (the same bits, faster; `normalKernel` says which runs) and
  * `fillNormalScalar` elsewhere.
  */
 export function fillNormal(k: PRNGKey, out: Float64Array | Float32Array, loc: number, scale: number, offset = 0): void {
@@ -76,7 +76,7 @@ export function normalKernel(): { readonly kind: 'wasm-simd' } | { readonly kind
 
 /**
  * The scalar reference of `fillNormal`: the bits are generated chunk by chunk and never stored as
- * uniforms (3× faster than bits → uniforms → normals → storage as separate passes, measured).
+ * uniforms (one pass instead of bits → uniforms → normals → storage as separate passes).
  */
 export function fillNormalScalar(k: PRNGKey, out: Float64Array | Float32Array, loc: number, scale: number, offset = 0): void {
   checkOffset(offset);

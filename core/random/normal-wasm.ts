@@ -4,8 +4,7 @@
  * i32x4 vector, the logarithm (core/numerics/log.ts) and cos/sin (core/numerics/trig.ts) two values
  * per f64x2 vector. Every operation mirrors the scalar code's order, and IEEE-754 +, −, ×, ÷, √ are
  * correctly rounded in both, so the kernel returns the same bits as the scalar path
- * (tests/core/normal-wasm.test.ts checks it). About 4× faster than the scalar code in V8: 800 000
- * float32 values in 7 ms against 28–32 ms (measured).
+ * (tests/core/normal-wasm.test.ts checks it); `npm run bench:micro` times both.
  *
  * Each group of a loop iteration (WASM_GROUPS of them) makes two Box–Muller pairs p, p + 1 (four
  * values) from blocks b … b + 3, b = 2p, with the lanes ordered (b, b + 2, b + 1, b + 3) so lanes
@@ -31,8 +30,7 @@ const B = (bytes: number[]): number[] => bytes.map((x) => x + 16); // the same b
 /**
  * Independent groups of four values per loop iteration, their statements interleaved: one group's
  * chain (20 dependent rounds, a division, an 11-term Horner sum, a square root) is latency-bound,
- * and interleaving lets the CPU overlap the groups (measured, ns a float32 value: 1 group 17–19, 2 groups
- * 12, 3 groups 9.4, 4 groups 8.8).
+ * and interleaving lets the CPU overlap the groups; the gain levels off at four.
  */
 export const WASM_GROUPS = 4;
 
@@ -220,7 +218,7 @@ function build(): NormalWasm | string {
 }
 
 let built: NormalWasm | string | undefined;
-/** Built on first use (about 25 ms of code generation and compilation), not at import. */
+/** Built on first use (code generation and compilation), not at import. */
 const kernels = (): NormalWasm | string => (built ??= build());
 
 /** The kernels, or undefined where WASM SIMD is not available (see `normalWasmUnavailable`). */

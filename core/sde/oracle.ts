@@ -8,7 +8,7 @@
  * This lets samplers be studied without learning error (no reference library offers it).
  */
 import { addM, identityM, type Matrix } from '../linalg/dense.js';
-import { gmm, type Gmm, gmmLogDensity, gmmScore } from '../models/gmm.js';
+import { gmm, type Gmm, gmmLogDensity, gmmScore } from '../mixture/gmm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CldSde } from './cld.js';
 import type { ScalarLinearSde } from './linear.js';

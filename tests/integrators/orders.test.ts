@@ -68,7 +68,8 @@ describe('strong order', () => {
     const mu = 0.5;
     const sigma = 0.8;
     const r = sk.strongOrder({
-      step: (x, _t, h, dW) => sk.add(x, sk.add(sk.mul(x, mu * h), sk.mul(sk.mul(x, dW), sigma))),
+      // Euler–Maruyama for dX = μX dt + σX dW as a stepper: x + μx·h + σx·√h·z
+      stepper: { name: 'gbm-em', noiseDraws: 1, nfePerStep: 0, step: (x, t, tn, [z]) => sk.add(x, sk.add(sk.mul(x, mu * (tn - t)), sk.mul(sk.mul(x, z), sigma * Math.sqrt(tn - t)))) },
       exact: (x0, T, W) => sk.mul(x0, sk.exp(sk.add(sk.mul(W, sigma), (mu - sigma * sigma / 2) * T))),
       x0: sk.ones([4000]),
       T: 1,

@@ -1,16 +1,18 @@
 /**
- * Shared pieces of the Hutchinson-type estimators: probes, per-sample JVPs and VJPs of the score in x.
- * Samples of a batch are independent, so one JVP with per-sample directions V: [n, D] gives
- * J_i v_i for every sample i (J_i = ∂s(x_i)/∂x_i) and one VJP gives J_iᵀ v_i.
+ * Probes of the Hutchinson-type estimators (Hutchinson 1989; Skilling 1989): random directions v
+ * with E[vvᵀ] = I, Rademacher or Gaussian, keyed by their index, and the basis directions of exact
+ * traces. Samples of a batch are independent, so one JVP with per-sample directions V: [n, D] gives
+ * J_i v_i for every sample i (J_i = ∂f(x_i)/∂x_i) and one VJP gives J_iᵀ v_i.
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { normal, rademacher } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FloatDType } from '../tensor/dtype.js';
-import { jvp } from '../autodiff/transforms.js';
 import { fromArray } from '../tensor/create.js';
 import { broadcastTo } from '../tensor/ops/manipulate.js';
-import type { ProbeKind, ScoreModel } from './types.js';
+
+/** Probe distributions (E[vvᵀ] = I for both). */
+export type ProbeKind = 'rademacher' | 'gaussian';
 
 export function probe(kind: ProbeKind, k: PRNGKey, like: Tensor): Tensor {
   const opts = { backend: like.backend, dtype: like.dtype as FloatDType };
@@ -19,12 +21,6 @@ export function probe(kind: ProbeKind, k: PRNGKey, like: Tensor): Tensor {
 
 /** Probes number j of a loss, keyed by its index. */
 export const probeKey = (k: PRNGKey, j: number): PRNGKey => foldIn(k, j);
-
-/** (s(x), J·v) per sample. */
-export function scoreJvp<P>(model: ScoreModel<P>, params: P, x: Tensor, t: Tensor, v: Tensor): { s: Tensor; Jv: Tensor } {
-  const r = jvp((y: Tensor) => model(params, y, t), x, v);
-  return { s: r.out, Jv: r.tangent };
-}
 
 /** The D basis directions e_j, each broadcast over the batch: x's shape [n, D]. */
 export function basisDirections(x: Tensor): Tensor[] {
@@ -36,6 +32,7 @@ export function basisDirections(x: Tensor): Tensor[] {
   });
 }
 
+/** A probe count is a positive integer. */
 export function checkCount(n: number, name: string): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
 }

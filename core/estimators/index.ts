@@ -1,0 +1,2 @@
+export * from './probes.js';
+export * from './trace.js';
