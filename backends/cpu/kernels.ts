@@ -1,10 +1,13 @@
 /**
- * Inner loops of the CPU backend, generated once per operation so that each loop is monomorphic
- * (one expression inlined, no per-element closure call). The expressions are the definitions:
- * sigmoid and softplus in their overflow-free forms, maximum/minimum propagating NaN as NumPy does.
+ * Inner loops of the CPU backend, generated once per operation so that each loop is monomorphic.
+ * An elementwise op runs its float64 host reference from core/tensor/primitives.ts (each result
+ * rounded once when stored in float32), so every primitive of the table has a CPU kernel; the
+ * expressions below are the same definitions inlined into the loop (no per-element call): sigmoid and
+ * softplus in their overflow-free forms, maximum/minimum propagating NaN as NumPy does.
  */
 import type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from '../../core/tensor/backend.js';
 import type { TypedArray } from '../../core/tensor/dtype.js';
+import { BINARY_PRIMITIVES, COMPARE_PRIMITIVES, LOGICAL_PRIMITIVES, unaryEntry } from '../../core/tensor/primitives.js';
 
 /**
  * Loops over a block of m rows of n elements (forBlocks): operand k's element (r, j) is at
@@ -21,7 +24,8 @@ export type LinCombLoop = (
   outer: readonly number[], c: readonly number[], n: number, m: number,
 ) => void;
 
-const UNARY_EXPR: Record<UnaryOp, string> = {
+/** Inlined host references, over `a`. */
+const UNARY_EXPR: Partial<Record<UnaryOp, string>> = {
   neg: '-a',
   exp: 'Math.exp(a)',
   log: 'Math.log(a)',
@@ -38,7 +42,8 @@ const UNARY_EXPR: Record<UnaryOp, string> = {
   floor: 'Math.floor(a)',
 };
 
-const BINARY_EXPR: Record<BinaryOp | CompareOp | LogicalOp, string> = {
+/** Inlined host references, over `a` and `b`. */
+const BINARY_EXPR: Partial<Record<BinaryOp | CompareOp | LogicalOp, string>> = {
   add: 'a + b',
   sub: 'a - b',
   mul: 'a * b',
@@ -56,21 +61,28 @@ const BINARY_EXPR: Record<BinaryOp | CompareOp | LogicalOp, string> = {
   logicalOr: 'a || b ? 1 : 0',
 };
 
-function compileUnary(expr: string): UnaryLoop {
+/** The loop over `expr`, which may call the host reference as `host(a)`. */
+function compileUnary(expr: string, host: (a: number) => number): UnaryLoop {
   return new Function(
-    'out', 'o0', 'so', 'oo', 'x', 'ix0', 'sx', 'ox', 'n', 'm',
-    `"use strict"; for (let r = 0; r < m; r++) { let o = o0 + r * oo, ix = ix0 + r * ox;
-      for (let k = 0; k < n; k++) { const a = x[ix]; out[o] = ${expr}; o += so; ix += sx; } }`,
-  ) as UnaryLoop;
+    'host',
+    `"use strict"; return function (out, o0, so, oo, x, ix0, sx, ox, n, m) { for (let r = 0; r < m; r++) { let o = o0 + r * oo, ix = ix0 + r * ox;
+      for (let k = 0; k < n; k++) { const a = x[ix]; out[o] = ${expr}; o += so; ix += sx; } } };`,
+  )(host) as UnaryLoop;
 }
 
-function compileBinary(expr: string): BinaryLoop {
+/** The loop over `expr`, which may call the host reference as `host(a, b)`. */
+function compileBinary(expr: string, host: (a: number, b: number) => number): BinaryLoop {
   return new Function(
-    'out', 'o0', 'so', 'oo', 'A', 'ia0', 'sa', 'oa', 'B', 'ib0', 'sb', 'ob', 'n', 'm',
-    `"use strict"; for (let r = 0; r < m; r++) { let o = o0 + r * oo, ia = ia0 + r * oa, ib = ib0 + r * ob;
-      for (let k = 0; k < n; k++) { const a = A[ia], b = B[ib]; out[o] = ${expr}; o += so; ia += sa; ib += sb; } }`,
-  ) as BinaryLoop;
+    'host',
+    `"use strict"; return function (out, o0, so, oo, A, ia0, sa, oa, B, ib0, sb, ob, n, m) { for (let r = 0; r < m; r++) { let o = o0 + r * oo, ia = ia0 + r * oa, ib = ib0 + r * ob;
+      for (let k = 0; k < n; k++) { const a = A[ia], b = B[ib]; out[o] = ${expr}; o += so; ia += sa; ib += sb; } } };`,
+  )(host) as BinaryLoop;
 }
+
+/** The host references of the two-operand ops, by name. */
+const BINARY_HOST = Object.fromEntries(
+  [...Object.entries(BINARY_PRIMITIVES), ...Object.entries(COMPARE_PRIMITIVES), ...Object.entries(LOGICAL_PRIMITIVES)].map(([op, e]) => [op, e.host]),
+) as Record<BinaryOp | CompareOp | LogicalOp, (a: number, b: number) => number>;
 
 /** The linear-combination loop for `count` operands, unrolled over the operands (one per count). */
 function compileLinComb(count: number): LinCombLoop {
@@ -99,12 +111,12 @@ const binaryCache = new Map<string, BinaryLoop>();
 
 export function unaryLoop(op: UnaryOp): UnaryLoop {
   let f = unaryCache.get(op);
-  if (!f) unaryCache.set(op, (f = compileUnary(UNARY_EXPR[op])));
+  if (!f) unaryCache.set(op, (f = compileUnary(UNARY_EXPR[op] ?? 'host(a)', unaryEntry(op).host)));
   return f;
 }
 
 export function binaryLoop(op: BinaryOp | CompareOp | LogicalOp): BinaryLoop {
   let f = binaryCache.get(op);
-  if (!f) binaryCache.set(op, (f = compileBinary(BINARY_EXPR[op])));
+  if (!f) binaryCache.set(op, (f = compileBinary(BINARY_EXPR[op] ?? 'host(a, b)', BINARY_HOST[op])));
   return f;
 }

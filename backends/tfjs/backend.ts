@@ -26,6 +26,43 @@ const ENGINE_ACCURACY: Record<string, Backend['accuracy']> = {
   webgpu: { tanh: { absoluteUlps: 4 }, expm1: { absoluteUlps: 4 }, log1p: { absoluteUlps: 8 }, softplus: { absoluteUlps: 24 } },
 };
 
+/** The tfjs op of each unary primitive. */
+const UNARY: Record<UnaryOp, (tf: typeof TF, x: TF.Tensor) => TF.Tensor> = {
+  neg: (tf, x) => tf.neg(x),
+  exp: (tf, x) => tf.exp(x),
+  log: (tf, x) => tf.log(x),
+  sqrt: (tf, x) => tf.sqrt(x),
+  tanh: (tf, x) => tf.tanh(x),
+  sigmoid: (tf, x) => tf.sigmoid(x),
+  softplus: (tf, x) => tf.softplus(x),
+  sin: (tf, x) => tf.sin(x),
+  cos: (tf, x) => tf.cos(x),
+  abs: (tf, x) => tf.abs(x),
+  sign: (tf, x) => tf.sign(x),
+  log1p: (tf, x) => tf.log1p(x),
+  expm1: (tf, x) => tf.expm1(x),
+  floor: (tf, x) => tf.floor(x),
+};
+
+/** The tfjs op of each two-operand primitive (arithmetic, comparisons, logic). */
+const BINARY: Record<BinaryOp | CompareOp | LogicalOp, (tf: typeof TF, a: TF.Tensor, b: TF.Tensor) => TF.Tensor> = {
+  add: (tf, a, b) => tf.add(a, b),
+  sub: (tf, a, b) => tf.sub(a, b),
+  mul: (tf, a, b) => tf.mul(a, b),
+  div: (tf, a, b) => tf.div(a, b),
+  pow: (tf, a, b) => tf.pow(a, b),
+  maximum: (tf, a, b) => tf.maximum(a, b),
+  minimum: (tf, a, b) => tf.minimum(a, b),
+  equal: (tf, a, b) => tf.equal(a, b),
+  notEqual: (tf, a, b) => tf.notEqual(a, b),
+  less: (tf, a, b) => tf.less(a, b),
+  lessEqual: (tf, a, b) => tf.lessEqual(a, b),
+  greater: (tf, a, b) => tf.greater(a, b),
+  greaterEqual: (tf, a, b) => tf.greaterEqual(a, b),
+  logicalAnd: (tf, a, b) => tf.logicalAnd(a, b),
+  logicalOr: (tf, a, b) => tf.logicalOr(a, b),
+};
+
 export class TfjsBackend implements Backend<TF.Tensor> {
   readonly name: string;
   readonly defaultFloat = 'float32' as const;
@@ -78,58 +115,19 @@ export class TfjsBackend implements Backend<TF.Tensor> {
   }
 
   unary(op: UnaryOp, x: T): TF.Tensor {
-    return this.run((tf) => {
-      const h = x.handle;
-      switch (op) {
-        case 'neg': return tf.neg(h);
-        case 'exp': return tf.exp(h);
-        case 'log': return tf.log(h);
-        case 'sqrt': return tf.sqrt(h);
-        case 'tanh': return tf.tanh(h);
-        case 'sigmoid': return tf.sigmoid(h);
-        case 'softplus': return tf.softplus(h);
-        case 'sin': return tf.sin(h);
-        case 'cos': return tf.cos(h);
-        case 'abs': return tf.abs(h);
-        case 'sign': return tf.sign(h);
-        case 'log1p': return tf.log1p(h);
-        case 'expm1': return tf.expm1(h);
-        case 'floor': return tf.floor(h);
-      }
-    });
+    return this.run((tf) => UNARY[op](tf, x.handle));
   }
 
   binary(op: BinaryOp, a: T, b: T): TF.Tensor {
-    return this.run((tf) => {
-      const [x, y] = [a.handle, b.handle];
-      switch (op) {
-        case 'add': return tf.add(x, y);
-        case 'sub': return tf.sub(x, y);
-        case 'mul': return tf.mul(x, y);
-        case 'div': return tf.div(x, y);
-        case 'pow': return tf.pow(x, y);
-        case 'maximum': return tf.maximum(x, y);
-        case 'minimum': return tf.minimum(x, y);
-      }
-    });
+    return this.run((tf) => BINARY[op](tf, a.handle, b.handle));
   }
 
   compare(op: CompareOp, a: T, b: T): TF.Tensor {
-    return this.run((tf) => {
-      const [x, y] = [a.handle, b.handle];
-      switch (op) {
-        case 'equal': return tf.equal(x, y);
-        case 'notEqual': return tf.notEqual(x, y);
-        case 'less': return tf.less(x, y);
-        case 'lessEqual': return tf.lessEqual(x, y);
-        case 'greater': return tf.greater(x, y);
-        case 'greaterEqual': return tf.greaterEqual(x, y);
-      }
-    });
+    return this.run((tf) => BINARY[op](tf, a.handle, b.handle));
   }
 
   logical(op: LogicalOp, a: T, b: T): TF.Tensor {
-    return this.run((tf) => (op === 'logicalAnd' ? tf.logicalAnd(a.handle, b.handle) : tf.logicalOr(a.handle, b.handle)));
+    return this.run((tf) => BINARY[op](tf, a.handle, b.handle));
   }
 
   logicalNot(x: T): TF.Tensor {

@@ -8,6 +8,7 @@
  */
 import type { DType, FloatDType, TypedArray } from './dtype.js';
 import type { Shape } from './shape.js';
+import type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from './primitives.js';
 
 /** What a kernel sees of a tensor: its backend handle, shape and dtype. */
 export interface TensorInfo<H = unknown> {
@@ -16,19 +17,8 @@ export interface TensorInfo<H = unknown> {
   readonly dtype: DType;
 }
 
-export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'softplus'
-  | 'sin' | 'cos' | 'abs' | 'sign' | 'log1p' | 'expm1' | 'floor';
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
-export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
-export type LogicalOp = 'logicalAnd' | 'logicalOr';
+export type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from './primitives.js';
 export type ReduceOp = 'sum' | 'max' | 'min';
-
-export const UNARY_OPS: readonly UnaryOp[] = [
-  'neg', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos', 'abs', 'sign', 'log1p', 'expm1', 'floor',
-];
-export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
-export const COMPARE_OPS: readonly CompareOp[] = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
 
 export interface BackendMemory {
   /** Live handles as the backend counts them (device buffers, textures, ...). */

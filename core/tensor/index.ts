@@ -1,7 +1,7 @@
 export * from './dtype.js';
 export * from './shape.js';
 export type * from './backend.js';
-export { UNARY_OPS, BINARY_OPS, COMPARE_OPS } from './backend.js';
+export * from './primitives.js';
 export * from './tensor.js';
 export * from './scope.js';
 export * from './registry.js';

@@ -1,6 +1,7 @@
 /**
- * Elementwise primitives with NumPy/array-API broadcasting, and their derivative rules.
- * Each VJP/JVP is written with ops, so it can be differentiated again.
+ * Elementwise primitives with NumPy/array-API broadcasting, built from their declarations in
+ * core/tensor/primitives.ts (dtypes, derivative rules). Each VJP/JVP is written with ops, so it can be
+ * differentiated again.
  */
 import type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from '../backend.js';
 import { type DType, isFloat, promoteTypes } from '../dtype.js';
@@ -8,6 +9,7 @@ import { broadcastShapes, type Shape, shapesEqual } from '../shape.js';
 import { makeTensor, scalarLike, zerosLike } from '../create.js';
 import type { Tensor } from '../tensor.js';
 import { bind, type Primitive } from '../../autodiff/tracer.js';
+import { binaryEntry, BINARY_OPS, COMPARE_OPS, type RuleOps, unaryEntry, UNARY_OPS } from '../primitives.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo } from './manipulate.js';
 
@@ -15,45 +17,22 @@ export type TensorLike = Tensor | number;
 
 // ---------------------------------------------------------------- unary
 
-type UnaryRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
-
-/** Derivative rules: d out = rule(d x, x, out); used for both VJP (g = cotangent) and JVP (g = tangent). */
-const unaryRules: Partial<Record<UnaryOp, UnaryRule>> = {
-  neg: (g) => neg(g),
-  exp: (g, _x, out) => mul(g, out),
-  log: (g, x) => div(g, x),
-  sqrt: (g, _x, out) => div(g, mul(out, 2)),
-  tanh: (g, _x, out) => mul(g, sub(1, square(out))),
-  sigmoid: (g, _x, out) => mul(g, mul(out, sub(1, out))),
-  softplus: (g, x) => mul(g, sigmoid(x)),
-  sin: (g, x) => mul(g, cos(x)),
-  cos: (g, x) => neg(mul(g, sin(x))),
-  abs: (g, x) => mul(g, sign(x)),
-  log1p: (g, x) => div(g, add(x, 1)),
-  expm1: (g, _x, out) => mul(g, add(out, 1)),
-};
-
-const FLOAT_ONLY: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos', 'log1p', 'expm1', 'floor']);
-
 function makeUnary(op: UnaryOp): Primitive<undefined> {
-  const rule = unaryRules[op];
+  const d = unaryEntry(op).derivative;
+  const impl: Primitive<undefined>['impl'] = ([x]) => makeTensor(x.backend, x.backend.unary(op, x), x.shape, x.dtype);
+  if (d === 'zero') return { name: op, nondifferentiable: true, impl }; // piecewise constant: zero derivative a.e.
   return {
     name: op,
-    nondifferentiable: rule === undefined, // sign, floor: zero derivative almost everywhere
-    impl: ([x]) => makeTensor(x.backend, x.backend.unary(op, x), x.shape, x.dtype),
-    vjp: rule && ((ct, [x], out) => [rule(ct, x, out)]),
-    jvp: rule && (([t], [x], out) => rule(t!, x, out)),
+    impl,
+    vjp: (ct, [x], out) => [d(RULE_OPS, ct, x, out)],
+    jvp: ([t], [x], out) => d(RULE_OPS, t!, x, out),
   };
 }
 
-const unaryPrims = Object.fromEntries(
-  (['neg', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos', 'abs', 'sign', 'log1p', 'expm1', 'floor'] as UnaryOp[]).map(
-    (op) => [op, makeUnary(op)],
-  ),
-) as Record<UnaryOp, Primitive<undefined>>;
+const unaryPrims = Object.fromEntries(UNARY_OPS.map((op) => [op, makeUnary(op)])) as Record<UnaryOp, Primitive<undefined>>;
 
 function unary(op: UnaryOp, x: Tensor): Tensor {
-  if (x.dtype === 'bool' || (FLOAT_ONLY.has(op) && !isFloat(x.dtype))) {
+  if (x.dtype === 'bool' || (unaryEntry(op).dtypes === 'float' && !isFloat(x.dtype))) {
     throw new TypeError(`${op}: needs a floating-point tensor, got ${x.dtype}; cast with astype()`);
   }
   return bind(unaryPrims[op], [x], undefined);
@@ -105,49 +84,20 @@ interface BinParams {
   readonly outShape: Shape;
 }
 
-type BinaryRule = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
-
-/** Partial derivatives applied to g: [g·∂out/∂a, g·∂out/∂b] (unreduced, out's shape). */
-const binaryRules: Record<BinaryOp, BinaryRule> = {
-  add: (g) => [g, g],
-  sub: (g) => [g, neg(g)],
-  mul: (g, a, b) => [mul(g, b), mul(g, a)],
-  div: (g, _a, b, out) => [div(g, b), neg(div(mul(g, out), b))],
-  pow: (g, a, b, out) => {
-    // ∂/∂a = b·a^(b−1); ∂/∂b = a^b·log a for a > 0 (0 elsewhere; the inner where keeps log's derivative finite).
-    const pos = greater(a, 0);
-    const safeLog = where(pos, log(where(pos, a, 1)), 0);
-    return [mul(g, mul(b, pow(a, sub(b, 1)))), mul(g, mul(out, safeLog))];
-  },
-  maximum: (g, a, b) => {
-    const wa = tieMask(greater(a, b), equal(a, b), g);
-    return [mul(g, wa), mul(g, sub(1, wa))];
-  },
-  minimum: (g, a, b) => {
-    const wa = tieMask(less(a, b), equal(a, b), g);
-    return [mul(g, wa), mul(g, sub(1, wa))];
-  },
-};
-
-/** 1 where `wins`, ½ on ties (the subgradient JAX uses), 0 elsewhere. */
-function tieMask(wins: Tensor, ties: Tensor, like: Tensor): Tensor {
-  return add(astype(wins, like.dtype), mul(astype(ties, like.dtype), 0.5));
-}
-
 function makeBinary(op: BinaryOp): Primitive<BinParams> {
-  const rule = binaryRules[op];
+  const rule = binaryEntry(op).derivative;
   return {
     name: op,
     impl: ([a, b], p) => makeTensor(a.backend, a.backend.binary(op, a, b, p.outShape), p.outShape, a.dtype),
     vjp: (ct, [a, b], out) => {
-      const [ga, gb] = rule(ct, a, b, out);
+      const [ga, gb] = rule(RULE_OPS, ct, a, b, out);
       return [ga && sumTo(ga, a.shape), gb && sumTo(gb, b.shape)];
     },
     jvp: ([ta, tb], [a, b], out, p) => {
       let acc: Tensor | null = null;
-      if (ta) acc = rule(ta, a, b, out)[0];
+      if (ta) acc = rule(RULE_OPS, ta, a, b, out)[0];
       if (tb) {
-        const d = rule(tb, a, b, out)[1]!;
+        const d = rule(RULE_OPS, tb, a, b, out)[1]!;
         acc = acc ? add(acc, d) : d;
       }
       return acc && (shapesEqual(acc.shape, p.outShape) ? acc : broadcastTo(acc, p.outShape));
@@ -155,14 +105,12 @@ function makeBinary(op: BinaryOp): Primitive<BinParams> {
   };
 }
 
-const binaryPrims = Object.fromEntries(
-  (['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as BinaryOp[]).map((op) => [op, makeBinary(op)]),
-) as Record<BinaryOp, Primitive<BinParams>>;
+const binaryPrims = Object.fromEntries(BINARY_OPS.map((op) => [op, makeBinary(op)])) as Record<BinaryOp, Primitive<BinParams>>;
 
 function binary(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = coerce(op, x, y);
   if (a.dtype === 'bool') throw new TypeError(`${op}: arithmetic on bool tensors; cast with astype()`);
-  if (op === 'pow' && !isFloat(a.dtype)) throw new TypeError(`pow: needs floating-point tensors, got ${a.dtype}`);
+  if (binaryEntry(op).dtypes === 'float' && !isFloat(a.dtype)) throw new TypeError(`${op}: needs floating-point tensors, got ${a.dtype}`);
   return bind(binaryPrims[op], [a, b], { outShape: broadcastShapes(op, a.shape, b.shape) });
 }
 
@@ -183,9 +131,7 @@ function makeCompare(op: CompareOp): Primitive<BinParams> {
     impl: ([a, b], p) => makeTensor(a.backend, a.backend.compare(op, a, b, p.outShape), p.outShape, 'bool'),
   };
 }
-const comparePrims = Object.fromEntries(
-  (['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'] as CompareOp[]).map((op) => [op, makeCompare(op)]),
-) as Record<CompareOp, Primitive<BinParams>>;
+const comparePrims = Object.fromEntries(COMPARE_OPS.map((op) => [op, makeCompare(op)])) as Record<CompareOp, Primitive<BinParams>>;
 
 function compare(op: CompareOp, x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = coerce(op, x, y);
@@ -300,3 +246,9 @@ export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => where(greater(x, 0
 export const elu = (x: Tensor): Tensor => where(greater(x, 0), x, expm1(minimum(x, 0)));
 export const logSigmoid = (x: Tensor): Tensor => neg(softplus(neg(x)));
 export const clip = (x: Tensor, lo: number, hi: number): Tensor => minimum(maximum(x, lo), hi);
+
+/** The functions the derivative rules of core/tensor/primitives.ts are written in (read when a rule runs). */
+const RULE_OPS: RuleOps<Tensor> = {
+  neg, exp, log, sign, sigmoid, sin, cos, square, add, sub, mul, div, pow, greater, less, equal, where,
+  castLike: (x, like) => astype(x, like.dtype),
+};

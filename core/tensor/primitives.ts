@@ -1,0 +1,210 @@
+/**
+ * The elementwise primitives, one declaration each (as JAX declares a primitive with its rules in
+ * lax.py, and tinygrad lists its ops in one enum): the dtypes it accepts, its derivative rule or a
+ * marker saying why it has none, the input domain where tests draw values (where the op is smooth),
+ * whether it has kinks there, and a float64 host reference. The op-name types (UnaryOp, BinaryOp,
+ * CompareOp, LogicalOp) are the keys of these tables, and every field is required, so an op without
+ * a rule, a domain or a reference does not compile; neither does a backend whose kernel table or
+ * switch lacks it. core/tensor/ops/elementwise.ts builds the autodiff primitives from these tables,
+ * core/verify/cases.ts the cross-backend cases, tests/core/ops.test.ts the unit tests.
+ *
+ * Rules are written against `RuleOps`, the elementwise functions, passed in by elementwise.ts (this
+ * file imports no tensor code); a rule gives d out from d x, so it serves as JVP (g = tangent) and as
+ * VJP (g = cotangent: every rule is linear and self-adjoint in g).
+ */
+
+/**
+ * Dtypes an op accepts: 'float' (float32, float64), 'numeric' (floats and int32), 'bool', or 'any'
+ * (comparisons). Results have the operands' dtype, bool for comparisons and logic.
+ */
+export type DTypeClass = 'float' | 'numeric' | 'bool' | 'any';
+
+/** [lo, hi]: where tests draw an operand's values. */
+export type Domain = readonly [number, number];
+
+/**
+ * Where a piecewise-constant op jumps: tests move their inputs away from there, so that every dtype
+ * and backend sees the same side of every jump and results agree exactly.
+ */
+export type Jumps = 'at zero' | 'at integers' | 'at ties';
+
+/** The elementwise functions a derivative rule is written in (T = core's Tensor). */
+export interface RuleOps<T> {
+  neg(x: T): T;
+  exp(x: T): T;
+  log(x: T): T;
+  sign(x: T): T;
+  sigmoid(x: T): T;
+  sin(x: T): T;
+  cos(x: T): T;
+  square(x: T): T;
+  add(a: T | number, b: T | number): T;
+  sub(a: T | number, b: T | number): T;
+  mul(a: T | number, b: T | number): T;
+  div(a: T | number, b: T | number): T;
+  pow(a: T | number, b: T | number): T;
+  greater(a: T | number, b: T | number): T;
+  less(a: T | number, b: T | number): T;
+  equal(a: T | number, b: T | number): T;
+  where(cond: T, a: T | number, b: T | number): T;
+  /** x cast to the dtype of `like`. */
+  castLike(x: T, like: T): T;
+}
+
+/** d out = rule(ops, d x, x, out). */
+export type UnaryRule = <T>(o: RuleOps<T>, g: T, x: T, out: T) => T;
+/** [g·∂out/∂a, g·∂out/∂b], unreduced (out's shape); null where zero. */
+export type BinaryRule = <T>(o: RuleOps<T>, g: T, a: T, b: T, out: T) => readonly [T | null, T | null];
+
+interface UnaryCommon {
+  readonly dtypes: DTypeClass;
+  readonly domain: Domain;
+  readonly host: (x: number) => number;
+}
+
+/**
+ * A unary primitive: smooth with a derivative rule (kinked where it has corners, like abs), or
+ * piecewise constant ('zero' derivative almost everywhere, like floor) with its jumps.
+ */
+export type UnaryEntry = UnaryCommon & (
+  | { readonly derivative: UnaryRule; readonly kinked: boolean }
+  | { readonly derivative: 'zero'; readonly jumps: Jumps }
+);
+
+export interface BinaryEntry {
+  readonly dtypes: DTypeClass;
+  readonly derivative: BinaryRule;
+  readonly domains: readonly [Domain, Domain];
+  /** Non-smooth somewhere in the domains (ties of maximum/minimum). */
+  readonly kinked: boolean;
+  readonly host: (a: number, b: number) => number;
+}
+
+/** A comparison: bool results (1/0 in the host reference), jumps at ties. */
+export interface CompareEntry {
+  readonly dtypes: 'any';
+  readonly derivative: 'not differentiable';
+  readonly domains: readonly [Domain, Domain];
+  readonly jumps: 'at ties';
+  readonly host: (a: number, b: number) => number;
+}
+
+/** A logical op on bool operands (0/1 in the host reference). */
+export interface LogicalEntry {
+  readonly dtypes: 'bool';
+  readonly derivative: 'not differentiable';
+  readonly host: (a: number, b: number) => number;
+}
+
+// ---------------------------------------------------------------- the tables
+
+const sigmoidHost = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+/** Unary primitives. sigmoid and softplus are defined by their overflow-free forms. */
+export const UNARY_PRIMITIVES = {
+  neg: { dtypes: 'numeric', derivative: ({ neg }, g) => neg(g), kinked: false, domain: [-3, 3], host: (x) => -x },
+  exp: { dtypes: 'float', derivative: ({ mul }, g, _x, out) => mul(g, out), kinked: false, domain: [-2, 2], host: Math.exp },
+  log: { dtypes: 'float', derivative: ({ div }, g, x) => div(g, x), kinked: false, domain: [0.5, 3], host: Math.log },
+  sqrt: { dtypes: 'float', derivative: ({ div, mul }, g, _x, out) => div(g, mul(out, 2)), kinked: false, domain: [0.5, 3], host: Math.sqrt },
+  tanh: { dtypes: 'float', derivative: ({ mul, sub, square }, g, _x, out) => mul(g, sub(1, square(out))), kinked: false, domain: [-3, 3], host: Math.tanh },
+  /** 1/(1 + e^{−x}). */
+  sigmoid: { dtypes: 'float', derivative: ({ mul, sub }, g, _x, out) => mul(g, mul(out, sub(1, out))), kinked: false, domain: [-4, 4], host: sigmoidHost },
+  /** log(1 + e^x) = max(x, 0) + log1p(e^{−|x|}). */
+  softplus: {
+    dtypes: 'float', derivative: ({ mul, sigmoid }, g, x) => mul(g, sigmoid(x)), kinked: false, domain: [-4, 4],
+    host: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+  },
+  sin: { dtypes: 'float', derivative: ({ mul, cos }, g, x) => mul(g, cos(x)), kinked: false, domain: [-3, 3], host: Math.sin },
+  cos: { dtypes: 'float', derivative: ({ mul, neg, sin }, g, x) => neg(mul(g, sin(x))), kinked: false, domain: [-3, 3], host: Math.cos },
+  abs: { dtypes: 'numeric', derivative: ({ mul, sign }, g, x) => mul(g, sign(x)), kinked: true, domain: [-3, 3], host: Math.abs },
+  sign: { dtypes: 'numeric', derivative: 'zero', jumps: 'at zero', domain: [-3, 3], host: Math.sign },
+  log1p: { dtypes: 'float', derivative: ({ div, add }, g, x) => div(g, add(x, 1)), kinked: false, domain: [-0.5, 3], host: Math.log1p },
+  expm1: { dtypes: 'float', derivative: ({ mul, add }, g, _x, out) => mul(g, add(out, 1)), kinked: false, domain: [-2, 2], host: Math.expm1 },
+  floor: { dtypes: 'float', derivative: 'zero', jumps: 'at integers', domain: [-3, 3], host: Math.floor },
+} as const satisfies Record<string, UnaryEntry>;
+
+/** 1 where `wins`, ½ on ties (the subgradient JAX uses), 0 elsewhere. */
+function tieMask<T>({ add, mul, castLike }: RuleOps<T>, wins: T, ties: T, like: T): T {
+  return add(castLike(wins, like), mul(castLike(ties, like), 0.5));
+}
+
+/** NumPy's maximum/minimum: NaN if either operand is NaN. */
+const maximumHost = (a: number, b: number): number => (a !== a || a > b ? a : b);
+const minimumHost = (a: number, b: number): number => (a !== a || a < b ? a : b);
+
+/** Binary arithmetic primitives (NumPy broadcasting; core reduces the rules' results to each operand's shape). */
+export const BINARY_PRIMITIVES = {
+  add: { dtypes: 'numeric', derivative: (_o, g) => [g, g], kinked: false, domains: [[-3, 3], [-3, 3]], host: (a, b) => a + b },
+  sub: { dtypes: 'numeric', derivative: ({ neg }, g) => [g, neg(g)], kinked: false, domains: [[-3, 3], [-3, 3]], host: (a, b) => a - b },
+  mul: { dtypes: 'numeric', derivative: ({ mul }, g, a, b) => [mul(g, b), mul(g, a)], kinked: false, domains: [[-3, 3], [-3, 3]], host: (a, b) => a * b },
+  div: {
+    dtypes: 'numeric', kinked: false, domains: [[-3, 3], [0.5, 3]], host: (a, b) => a / b,
+    derivative: ({ div, mul, neg }, g, _a, b, out) => [div(g, b), neg(div(mul(g, out), b))],
+  },
+  /** ∂/∂a = b·a^(b−1); ∂/∂b = a^b·log a for a > 0, 0 elsewhere (the inner where keeps log's derivative finite). */
+  pow: {
+    dtypes: 'float', kinked: false, domains: [[0.5, 2], [-2, 2]], host: Math.pow,
+    derivative: ({ greater, where, log, mul, pow, sub }, g, a, b, out) => {
+      const pos = greater(a, 0);
+      const safeLog = where(pos, log(where(pos, a, 1)), 0);
+      return [mul(g, mul(b, pow(a, sub(b, 1)))), mul(g, mul(out, safeLog))];
+    },
+  },
+  maximum: {
+    dtypes: 'numeric', kinked: true, domains: [[-3, 3], [-3, 3]], host: maximumHost,
+    derivative: (o, g, a, b) => {
+      const wa = tieMask(o, o.greater(a, b), o.equal(a, b), g);
+      return [o.mul(g, wa), o.mul(g, o.sub(1, wa))];
+    },
+  },
+  minimum: {
+    dtypes: 'numeric', kinked: true, domains: [[-3, 3], [-3, 3]], host: minimumHost,
+    derivative: (o, g, a, b) => {
+      const wa = tieMask(o, o.less(a, b), o.equal(a, b), g);
+      return [o.mul(g, wa), o.mul(g, o.sub(1, wa))];
+    },
+  },
+} as const satisfies Record<string, BinaryEntry>;
+
+const comparison = (host: (a: number, b: number) => boolean): CompareEntry => ({
+  dtypes: 'any', derivative: 'not differentiable', domains: [[-3, 3], [-3, 3]], jumps: 'at ties', host: (a, b) => (host(a, b) ? 1 : 0),
+});
+
+export const COMPARE_PRIMITIVES = {
+  equal: comparison((a, b) => a === b),
+  notEqual: comparison((a, b) => a !== b),
+  less: comparison((a, b) => a < b),
+  lessEqual: comparison((a, b) => a <= b),
+  greater: comparison((a, b) => a > b),
+  greaterEqual: comparison((a, b) => a >= b),
+} as const satisfies Record<string, CompareEntry>;
+
+export const LOGICAL_PRIMITIVES = {
+  logicalAnd: { dtypes: 'bool', derivative: 'not differentiable', host: (a, b) => (a !== 0 && b !== 0 ? 1 : 0) },
+  logicalOr: { dtypes: 'bool', derivative: 'not differentiable', host: (a, b) => (a !== 0 || b !== 0 ? 1 : 0) },
+} as const satisfies Record<string, LogicalEntry>;
+
+/** Logical negation, the one unary op on bool tensors. */
+export const LOGICAL_NOT = {
+  dtypes: 'bool', derivative: 'not differentiable', host: (a: number): number => (a !== 0 ? 0 : 1),
+} as const;
+
+// ---------------------------------------------------------------- names
+
+export type UnaryOp = keyof typeof UNARY_PRIMITIVES;
+export type BinaryOp = keyof typeof BINARY_PRIMITIVES;
+export type CompareOp = keyof typeof COMPARE_PRIMITIVES;
+export type LogicalOp = keyof typeof LOGICAL_PRIMITIVES;
+
+const keys = <K extends string>(table: Readonly<Record<K, unknown>>): readonly K[] => Object.freeze(Object.keys(table) as K[]);
+
+export const UNARY_OPS: readonly UnaryOp[] = keys(UNARY_PRIMITIVES);
+export const BINARY_OPS: readonly BinaryOp[] = keys(BINARY_PRIMITIVES);
+export const COMPARE_OPS: readonly CompareOp[] = keys(COMPARE_PRIMITIVES);
+export const LOGICAL_OPS: readonly LogicalOp[] = keys(LOGICAL_PRIMITIVES);
+
+/** An entry of each table by op name, at its general type. */
+export const unaryEntry = (op: UnaryOp): UnaryEntry => UNARY_PRIMITIVES[op];
+export const binaryEntry = (op: BinaryOp): BinaryEntry => BINARY_PRIMITIVES[op];
+export const compareEntry = (op: CompareOp): CompareEntry => COMPARE_PRIMITIVES[op];
+export const logicalEntry = (op: LogicalOp): LogicalEntry => LOGICAL_PRIMITIVES[op];
