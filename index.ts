@@ -12,7 +12,7 @@ registerBackend(tfjsBackendFactory);
 registerBackend(gpujsBackendFactory);
 
 export * from './core/index.js';
-export * as verify from './core/verify/index.js';
+export * as verify from './verify/index.js';
 export { saveCheckpoint, loadCheckpoint, writeFileAtomic, saveTrainState, loadTrainState } from './io/checkpoint.js';
 export { loadMnist, type MnistData, type MnistOptions } from './io/mnist.js';
 export { sampleParallel, samplerPool, type SamplerPool, type ParallelOptions } from './parallel/sample.js';

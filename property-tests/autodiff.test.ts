@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as sk from '../index.js';
 import { checkProperty, dot, hostNormal } from '../tests/helpers.js';
-import { OP_CASES } from '../core/verify/cases.js';
+import { OP_CASES } from '../verify/cases.js';
 import { inputsFor } from './instantiate.js';
 
 const RUNS = 30;

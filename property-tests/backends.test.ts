@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as sk from '../index.js';
 import { checkProperty } from '../tests/helpers.js';
-import { OP_CASES } from '../core/verify/cases.js';
+import { OP_CASES } from '../verify/cases.js';
 import { conditionScale, inputsFor } from './instantiate.js';
 
 interface BackendUnderTest {

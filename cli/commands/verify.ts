@@ -1,5 +1,5 @@
 /**
- * `scorekit verify`: run the cross-backend properties (core/verify) against chosen backends — registered
+ * `scorekit verify`: run the cross-backend properties (verify/) against chosen backends — registered
  * ones by spec, or a user's backend module by path (its default export: a BackendFactory or a Backend) —
  * and print a table. Exit status 1 when a property fails.
  */

@@ -1,2 +1,2 @@
 export { vjp, jvp, grad, valueAndGrad, jacobian, hessian } from './transforms.js';
-export { bind, isTracer, type Primitive, ReverseTracer, ForwardTracer } from './tracer.js';
+export { bind, isTracer, type Primitive, ReverseTracer, ForwardTracer } from '../tensor/tracer.js';

@@ -10,8 +10,8 @@ import { add, astype } from '../tensor/ops/elementwise.js';
 import { reshape, stack } from '../tensor/ops/manipulate.js';
 import { fromArray, zerosLike } from '../tensor/create.js';
 import { treeFlatten as flatten, type TreeDef } from '../tree/index.js';
-import { closeLevel, openLevel } from './levels.js';
-import { ForwardTracer, ReverseTracer } from './tracer.js';
+import { closeLevel, openLevel } from '../tensor/levels.js';
+import { ForwardTracer, ReverseTracer } from '../tensor/tracer.js';
 
 function checkDifferentiable(leaves: readonly Tensor[], what: string): void {
   for (const l of leaves) {

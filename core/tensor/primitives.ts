@@ -6,7 +6,7 @@
  * CompareOp, LogicalOp) are the keys of these tables, and every field is required, so an op without
  * a rule, a domain or a reference does not compile; neither does a backend whose kernel table or
  * switch lacks it. core/tensor/ops/elementwise.ts builds the autodiff primitives from these tables,
- * core/verify/cases.ts the cross-backend cases, tests/core/ops.test.ts the unit tests.
+ * verify/cases.ts the cross-backend cases, tests/core/ops.test.ts the unit tests.
  *
  * Rules are written against `RuleOps`, the elementwise functions, passed in by elementwise.ts (this
  * file imports no tensor code); a rule gives d out from d x, so it serves as JVP (g = tangent) and as

@@ -9,7 +9,7 @@ import type { Backend } from './backend.js';
 import { bytesPerElement } from './dtype.js';
 import { sizeOf } from './shape.js';
 import type { ConcreteTensor } from './tensor.js';
-import { anyLevelActive } from '../autodiff/levels.js';
+import { anyLevelActive } from './levels.js';
 
 const scopes: Set<ConcreteTensor>[] = [];
 const kept = new WeakSet<ConcreteTensor>();

@@ -8,10 +8,10 @@ import { type DType, isFloat, promoteTypes } from '../dtype.js';
 import { broadcastShapes, type Shape, shapesEqual } from '../shape.js';
 import { makeTensor, scalarLike, zerosLike } from '../create.js';
 import type { Tensor } from '../tensor.js';
-import { bind, type Primitive } from '../../autodiff/tracer.js';
+import { bind, type Primitive } from '../tracer.js';
 import { binaryEntry, BINARY_OPS, COMPARE_OPS, type RuleOps, unaryEntry, UNARY_OPS } from '../primitives.js';
-import { sumTo } from './reduce.js';
-import { broadcastTo } from './manipulate.js';
+import { sumTo } from './sum-broadcast.js';
+import { broadcastTo } from './sum-broadcast.js';
 
 export type TensorLike = Tensor | number;
 

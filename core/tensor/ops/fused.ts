@@ -15,7 +15,7 @@ import { broadcastShapes, type Shape, shapesEqual, shapeToString, ShapeError } f
 import { makeTensor } from '../create.js';
 import { ConcreteTensor, type Tensor } from '../tensor.js';
 import { tidy } from '../scope.js';
-import { bind, type Primitive } from '../../autodiff/tracer.js';
+import { bind, type Primitive } from '../tracer.js';
 import { add, mul } from './elementwise.js';
 import { broadcastTo } from './manipulate.js';
 import { sumTo } from './reduce.js';

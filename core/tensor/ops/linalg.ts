@@ -5,7 +5,7 @@
 import { broadcastShapes, ShapeError, shapeToString } from '../shape.js';
 import { makeTensor } from '../create.js';
 import type { Tensor } from '../tensor.js';
-import { bind, type Primitive } from '../../autodiff/tracer.js';
+import { bind, type Primitive } from '../tracer.js';
 import { add, coerce, mul } from './elementwise.js';
 import { sum, sumTo } from './reduce.js';
 import { expandDims, matrixTranspose, reshape, squeeze } from './manipulate.js';

@@ -3,32 +3,17 @@
  * Their derivatives are each other's adjoints (slice ↔ pad, gather ↔ scatterAdd, broadcast ↔ sumTo).
  */
 import {
-  checkPermutation, checkShape, inversePermutation, normalizeAxis, resolveReshape, type Shape,
+  checkPermutation, checkShape, inversePermutation, normalizeAxis, type Shape,
   ShapeError, shapesEqual, shapeToString,
 } from '../shape.js';
 import { fromArray, makeTensor, zerosLike } from '../create.js';
 import type { Tensor } from '../tensor.js';
-import { bind, type Primitive } from '../../autodiff/tracer.js';
-import { sumTo } from './reduce.js';
+import { bind, type Primitive } from '../tracer.js';
+import { broadcastTo, reshape } from './sum-broadcast.js';
 
-// ---------------------------------------------------------------- reshape / transpose / broadcast
+export { broadcastTo, reshape };
 
-interface ShapeParams {
-  readonly shape: Shape;
-}
-const reshapePrim: Primitive<ShapeParams> = {
-  name: 'reshape',
-  impl: ([x], p) => makeTensor(x.backend, x.backend.reshape(x, p.shape), p.shape, x.dtype),
-  vjp: (ct, [x]) => [reshape(ct, x.shape)],
-  jvp: ([t], _x, _o, p) => reshape(t!, p.shape),
-};
-
-/** Reshape (row-major order); one dimension may be -1. */
-export function reshape(x: Tensor, shape: Shape): Tensor {
-  const s = resolveReshape(x.shape, shape);
-  if (shapesEqual(s, x.shape)) return x;
-  return bind(reshapePrim, [x], { shape: s });
-}
+// ---------------------------------------------------------------- transpose (reshape and broadcastTo: sum-broadcast.ts)
 
 interface PermParams {
   readonly perm: readonly number[];
@@ -54,23 +39,6 @@ export function matrixTranspose(x: Tensor): Tensor {
   perm[x.rank - 2] = x.rank - 1;
   perm[x.rank - 1] = x.rank - 2;
   return transpose(x, perm);
-}
-
-const broadcastPrim: Primitive<ShapeParams> = {
-  name: 'broadcastTo',
-  impl: ([x], p) => makeTensor(x.backend, x.backend.broadcastTo(x, p.shape), p.shape, x.dtype),
-  vjp: (ct, [x]) => [sumTo(ct, x.shape)],
-  jvp: ([t], _x, _o, p) => broadcastTo(t!, p.shape),
-};
-
-export function broadcastTo(x: Tensor, shape: Shape): Tensor {
-  checkShape(shape);
-  if (shapesEqual(x.shape, shape)) return x;
-  const lead = shape.length - x.rank;
-  if (lead < 0 || x.shape.some((d, i) => d !== 1 && d !== shape[lead + i])) {
-    throw new ShapeError(`broadcastTo: cannot broadcast ${shapeToString(x.shape)} to ${shapeToString(shape)}`);
-  }
-  return bind(broadcastPrim, [x], { shape: [...shape] });
 }
 
 export function expandDims(x: Tensor, axis: number): Tensor {

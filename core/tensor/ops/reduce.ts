@@ -3,30 +3,17 @@
  */
 import type { ReduceOp } from '../backend.js';
 import { isFloat } from '../dtype.js';
-import { normalizeAxes, reducedShape, type Shape, shapesEqual, shapeToString, ShapeError } from '../shape.js';
+import { normalizeAxes, reducedShape, shapeToString, ShapeError } from '../shape.js';
 import { makeTensor } from '../create.js';
 import type { Tensor } from '../tensor.js';
-import { bind, type Primitive } from '../../autodiff/tracer.js';
+import type { Primitive } from '../tracer.js';
 import { add, astype, div, equal, exp, log, mul, stopGradient, sub, square, sqrt } from './elementwise.js';
-import { broadcastTo, reshape } from './manipulate.js';
+import { reshape } from './manipulate.js';
+import { expandBack, type ReduceParams, reduceWith, sumPrim, sumTo } from './sum-broadcast.js';
+
+export { sumTo };
 
 export type Axes = number | readonly number[] | undefined;
-
-interface ReduceParams {
-  readonly axes: readonly number[];
-  readonly outShape: Shape; // axes dropped
-  readonly keptShape: Shape; // axes kept as 1
-}
-
-/** Bring a reduced result (axes dropped) back to x's shape. */
-const expandBack = (g: Tensor, p: ReduceParams, shape: Shape): Tensor => broadcastTo(reshape(g, p.keptShape), shape);
-
-const sumPrim: Primitive<ReduceParams> = {
-  name: 'sum',
-  impl: ([x], p) => makeTensor(x.backend, x.backend.reduce('sum', x, p.axes), p.outShape, x.dtype),
-  vjp: (ct, [x], _out, p) => [expandBack(ct, p, x.shape)],
-  jvp: ([t], _x, _out, p) => reduceWith(sumPrim, t!, p),
-};
 
 /** max/min: the derivative flows to the arg-extremum, split evenly among ties. */
 function makeExtremum(op: 'max' | 'min'): Primitive<ReduceParams> {
@@ -44,10 +31,6 @@ function makeExtremum(op: 'max' | 'min'): Primitive<ReduceParams> {
 }
 const maxPrim = makeExtremum('max');
 const minPrim = makeExtremum('min');
-
-function reduceWith(prim: Primitive<ReduceParams>, x: Tensor, p: ReduceParams): Tensor {
-  return bind(prim, [x], p);
-}
 
 function reduce(prim: Primitive<ReduceParams>, x: Tensor, axes: Axes, keepdims: boolean): Tensor {
   if (x.dtype === 'bool') throw new TypeError(`${prim.name}: cannot reduce a bool tensor; cast it with astype()`);
@@ -92,20 +75,3 @@ export function logsumexp(x: Tensor, axes?: Axes, keepdims = false): Tensor {
 /** Euclidean norm over axes. Its gradient is NaN at 0; add a floor if that can happen. */
 export const norm = (x: Tensor, axes?: Axes, keepdims = false): Tensor => sqrt(sum(square(x), axes, keepdims));
 
-/**
- * Sum a broadcast result back to `shape` (the adjoint of broadcasting): sum the leading axes and
- * the axes where `shape` has 1.
- */
-export function sumTo(g: Tensor, shape: Shape): Tensor {
-  if (shapesEqual(g.shape, shape)) return g;
-  const lead = g.rank - shape.length;
-  if (lead < 0) throw new ShapeError(`sumTo: cannot sum ${shapeToString(g.shape)} to the larger rank of ${shapeToString(shape)}`);
-  const axes: number[] = [];
-  for (let i = 0; i < lead; i++) axes.push(i);
-  shape.forEach((d, i) => {
-    if (d === 1 && g.shape[lead + i] !== 1) axes.push(lead + i);
-    else if (d !== g.shape[lead + i]) throw new ShapeError(`sumTo: ${shapeToString(g.shape)} does not broadcast from ${shapeToString(shape)}`);
-  });
-  const s = axes.length ? sum(g, axes) : g;
-  return shapesEqual(s.shape, shape) ? s : reshape(s, shape);
-}

@@ -4,7 +4,7 @@
  * input where the op is smooth, extra parameters (axes, permutations, indices), and applies the op.
  */
 import fc from 'fast-check';
-import * as sk from '../index.js';
+import * as sk from '../core/index.js';
 
 export interface CaseInstance {
   readonly shapes: number[][];

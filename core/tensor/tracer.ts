@@ -9,10 +9,10 @@
  * by any outer transform: derivatives of derivatives (grad of a function containing jvp/vjp) work.
  * This is the design of JAX's and HIPS autograd's nested tracers, written for TypeScript.
  */
-import type { Backend } from '../tensor/backend.js';
-import type { DType } from '../tensor/dtype.js';
-import type { Shape } from '../tensor/shape.js';
-import { ConcreteTensor, Tensor } from '../tensor/tensor.js';
+import type { Backend } from './backend.js';
+import type { DType } from './dtype.js';
+import type { Shape } from './shape.js';
+import { ConcreteTensor, Tensor } from './tensor.js';
 import { isLevelActive } from './levels.js';
 
 export interface Primitive<P = undefined> {

@@ -11,7 +11,7 @@
  * Each row reports the number of cases, the worst error as a fraction of its tolerance, and pass/fail.
  */
 import fc from 'fast-check';
-import * as sk from '../index.js';
+import * as sk from '../core/index.js';
 import { OP_CASES, type CaseInstance, type OpCase } from './cases.js';
 
 export interface VerifyRow {
