@@ -20,7 +20,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'torch_peer.py');
 const PYTHON = '/usr/bin/python3';
 
-export const DEFAULT_BACKENDS = ['cpu:float32', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:wasm', 'gpujs:webgpu', 'tfjs:webgpu'];
+/** Every registered engine but the float64 reference and the slow plain-JS fallbacks (those that fail to start are reported and skipped). */
+export const DEFAULT_BACKENDS = sk.listBackendSpecs({ fast: true }).filter((s) => s !== 'cpu:float64');
 
 export interface BenchOptions {
   readonly backends?: readonly string[];

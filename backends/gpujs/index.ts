@@ -22,6 +22,8 @@ async function loadGpujs(): Promise<unknown> {
 export const gpujsBackendFactory: BackendFactory = {
   name: 'gpujs',
   variants: ['auto', 'webgpu', 'wasm', 'cpu'],
+  aliases: ['auto'],
+  slow: ['cpu'],
   description: 'gpu.js kernels, float32: webgpu (WGSL via Dawn), wasm (WebAssembly + SIMD), cpu (JavaScript); auto = webgpu, else wasm',
   async create(variant) {
     const GPU = await loadGpujs();

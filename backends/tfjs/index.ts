@@ -17,6 +17,7 @@ export { TfjsBackend };
 export const tfjsBackendFactory: BackendFactory = {
   name: 'tfjs',
   variants: ['wasm', 'cpu', 'webgpu', 'tensorflow', 'auto'],
+  aliases: ['auto'],
   description: 'TensorFlow.js engines (wasm: XNNPACK; cpu: plain JS; webgpu: WGSL via Dawn; tensorflow: CUDA via tfjs-node-gpu; auto), float32',
   async create(variant) {
     const engine = variant ?? 'wasm';

@@ -12,6 +12,10 @@ export interface BackendFactory {
   readonly name: string;
   /** Accepted variants; the first is the default. Empty when the backend has none. */
   readonly variants: readonly string[];
+  /** Variants that choose another one at run time (such as 'auto'): not listed by listBackendSpecs. */
+  readonly aliases?: readonly string[];
+  /** Variants that are correct but slow (plain-JS fallbacks): verified, not benchmarked by default. */
+  readonly slow?: readonly string[];
   readonly description: string;
   /** Create an instance (may be async: device set-up). */
   create(variant: string | undefined): Backend | Promise<Backend>;
@@ -36,6 +40,16 @@ export function registerBackend(factory: BackendFactory): void {
 
 export function listBackends(): readonly BackendFactory[] {
   return [...factories.values()];
+}
+
+/**
+ * Every concrete backend spec of the registry, 'name:variant' (aliases left out), in registration
+ * order: the lists that tests, verify and the benchmark iterate. `fast` leaves out slow variants.
+ */
+export function listBackendSpecs(o: { readonly fast?: boolean } = {}): string[] {
+  return [...factories.values()].flatMap((f) => (f.variants.length ? f.variants : [undefined])
+    .filter((v) => v === undefined || (!f.aliases?.includes(v) && !(o.fast && f.slow?.includes(v))))
+    .map((v) => (v === undefined ? f.name : `${f.name}:${v}`)));
 }
 
 /** Parse and validate a spec against the registry; errors are readable sentences. */
