@@ -2,9 +2,13 @@
  * A catalogue of primitive applications on random shapes, shared by the property suites:
  * each case generates input shapes (broadcast-compatible where the op broadcasts), a domain per
  * input where the op is smooth, extra parameters (axes, permutations, indices), and applies the op.
+ * The elementwise primitives' cases come from their declarations (core/tensor/primitives.ts).
  */
 import fc from 'fast-check';
 import * as sk from '../core/index.js';
+import {
+  BINARY_OPS, binaryEntry, COMPARE_OPS, compareEntry, type Jumps, LOGICAL_OPS, UNARY_OPS, unaryEntry,
+} from '../core/tensor/primitives.js';
 
 export interface CaseInstance {
   readonly shapes: number[][];
@@ -12,17 +16,43 @@ export interface CaseInstance {
   readonly seed: number;
 }
 
+/** An operand's dtype: the backend's float dtype (the default), or a fixed one. */
+export type OperandDType = 'float' | sk.DType;
+
 export interface OpCase {
   readonly name: string;
   readonly gen: fc.Arbitrary<CaseInstance>;
-  /** [lo, hi] of the input values per operand. */
-  readonly domains: readonly [number, number][];
+  /** [lo, hi] of the input values per operand (bool operands: [0, 1], true above ½). */
+  readonly domains: readonly (readonly [number, number])[];
   readonly apply: (xs: sk.Tensor[], params: Record<string, unknown>) => sk.Tensor;
+  /** Has a derivative (possibly zero almost everywhere): the autodiff properties include it. */
+  readonly differentiable: boolean;
   /** Non-smooth somewhere in the domain (kinks, ties): finite differences need a margin. */
   readonly kinked?: boolean;
   /** A composite whose error is that of one primitive (elu = expm1 on x < 0): its declared accuracy applies. */
   readonly via?: sk.UnaryOp;
+  /** Operand dtypes, when not the backend's float dtype. */
+  readonly dtypes?: readonly OperandDType[];
+  /** Dtypes the backend must store for the case to apply (casts to and from float64). */
+  readonly requires?: readonly sk.DType[];
+  /** Where a piecewise-constant op jumps: the inputs keep away from there (caseInputs). */
+  readonly jumps?: Jumps;
+  /** The result must equal the reference exactly (piecewise-constant ops, comparisons, logic, casts). */
+  readonly exact?: boolean;
 }
+
+/** All operands in the backend's float dtype (finite differences in float64 apply). */
+export const floatOperands = (c: OpCase): boolean => (c.dtypes ?? []).every((d) => d === 'float');
+
+/** The case needs no dtype that `be` lacks. */
+export const caseApplies = (c: OpCase, be: sk.Backend): boolean => (c.requires ?? []).every((d) => be.dtypes.includes(d));
+
+/**
+ * The public function of every elementwise primitive, by name: a primitive that core/index.ts does
+ * not export under its name does not compile.
+ */
+const UNARY_FNS: Readonly<Record<sk.UnaryOp, (x: sk.Tensor) => sk.Tensor>> = sk;
+const BINARY_FNS: Readonly<Record<sk.BinaryOp | sk.CompareOp | sk.LogicalOp, (a: sk.Tensor, b: sk.Tensor) => sk.Tensor>> = sk;
 
 const dim = fc.integer({ min: 1, max: 4 });
 export const shapeArb = (minRank = 0, maxRank = 3): fc.Arbitrary<number[]> => fc.array(dim, { minLength: minRank, maxLength: maxRank });
@@ -65,43 +95,70 @@ function caseMixture(K: number, D: number, seed: number): sk.Gmm {
 }
 
 const unary = (name: string, f: (x: sk.Tensor) => sk.Tensor, lo: number, hi: number, kinked = false): OpCase => ({
-  name, gen: oneShape(), domains: [[lo, hi]], apply: ([x]) => f(x), kinked,
+  name, gen: oneShape(), domains: [[lo, hi]], apply: ([x]) => f(x), kinked, differentiable: true,
 });
 const binary = (name: string, f: (a: sk.Tensor, b: sk.Tensor) => sk.Tensor, da: [number, number], db: [number, number], kinked = false): OpCase => ({
-  name, gen: twoBroadcast, domains: [da, db], apply: ([a, b]) => f(a, b), kinked,
+  name, gen: twoBroadcast, domains: [da, db], apply: ([a, b]) => f(a, b), kinked, differentiable: true,
 });
 
 const reduction = (name: string, f: (x: sk.Tensor, axes: sk.Axes, keep: boolean) => sk.Tensor, kinked = false): OpCase => ({
-  name, gen: reduceGen, domains: [[-2, 2]], kinked,
+  name, gen: reduceGen, domains: [[-2, 2]], kinked, differentiable: true,
   apply: ([x], p) => f(x, p.axes as number[] | undefined, p.keepdims as boolean),
 });
 
+/** A unary primitive's case from its declaration; piecewise-constant ones are exact, away from their jumps. */
+function unaryCase(op: sk.UnaryOp): OpCase {
+  const e = unaryEntry(op);
+  const base = { name: op, gen: oneShape(), domains: [e.domain], apply: ([x]: sk.Tensor[]) => UNARY_FNS[op](x), differentiable: true };
+  return e.derivative === 'zero' ? { ...base, jumps: e.jumps, exact: true } : { ...base, kinked: e.kinked };
+}
+
+const binaryCase = (op: sk.BinaryOp): OpCase => {
+  const e = binaryEntry(op);
+  return { name: op, gen: twoBroadcast, domains: e.domains, apply: ([a, b]) => BINARY_FNS[op](a, b), kinked: e.kinked, differentiable: true };
+};
+
+/** Comparisons: exact, on inputs that tie exactly or differ by at least the grid step. */
+const compareCase = (op: sk.CompareOp): OpCase => {
+  const e = compareEntry(op);
+  return { name: op, gen: twoBroadcast, domains: e.domains, jumps: e.jumps, exact: true, differentiable: false, apply: ([a, b]) => BINARY_FNS[op](a, b) };
+};
+
+const BOOL: readonly [number, number] = [0, 1];
+
+const logicalCase = (op: sk.LogicalOp): OpCase => ({
+  name: op, gen: twoBroadcast, domains: [BOOL, BOOL], dtypes: ['bool', 'bool'], exact: true, differentiable: false, apply: ([a, b]) => BINARY_FNS[op](a, b),
+});
+
+/** A cast case: the result's dtype is `to`, or the backend's float dtype for 'float'. */
+function castCase(name: string, from: OperandDType, to: OperandDType, o: Partial<OpCase> & { domain: readonly [number, number] }): OpCase {
+  const { domain, ...rest } = o;
+  return {
+    name: `cast ${name}`, gen: oneShape(), domains: [domain], dtypes: [from], exact: true, differentiable: false,
+    apply: ([x]) => sk.astype(x, to === 'float' ? x.backend.defaultFloat : to),
+    ...rest,
+  };
+}
+
 export const OP_CASES: readonly OpCase[] = [
-  unary('neg', sk.neg, -3, 3),
-  unary('exp', sk.exp, -2, 2),
-  unary('log', sk.log, 0.5, 3),
-  unary('sqrt', sk.sqrt, 0.5, 3),
-  unary('tanh', sk.tanh, -3, 3),
-  unary('sigmoid', sk.sigmoid, -4, 4),
-  unary('softplus', sk.softplus, -4, 4),
-  unary('sin', sk.sin, -3, 3),
-  unary('cos', sk.cos, -3, 3),
-  unary('abs', sk.abs, -3, 3, true),
-  unary('log1p', sk.log1p, -0.5, 3),
-  unary('expm1', sk.expm1, -2, 2),
+  ...UNARY_OPS.map(unaryCase),
   unary('silu', sk.silu, -4, 4),
   { ...unary('elu', sk.elu, -3, 3, true), via: 'expm1' },
-  binary('add', sk.add, [-3, 3], [-3, 3]),
-  binary('sub', sk.sub, [-3, 3], [-3, 3]),
-  binary('mul', sk.mul, [-3, 3], [-3, 3]),
-  binary('div', sk.div, [-3, 3], [0.5, 3]),
-  binary('pow', sk.pow, [0.5, 2], [-2, 2]),
-  binary('maximum', sk.maximum, [-3, 3], [-3, 3], true),
-  binary('minimum', sk.minimum, [-3, 3], [-3, 3], true),
+  ...BINARY_OPS.map(binaryCase),
+  ...COMPARE_OPS.map(compareCase),
+  ...LOGICAL_OPS.map(logicalCase),
+  { name: 'logicalNot', gen: oneShape(), domains: [BOOL], dtypes: ['bool'], exact: true, differentiable: false, apply: ([x]) => sk.logicalNot(x) },
+  castCase('float32→float64', 'float32', 'float64', { domain: [-3, 3], requires: ['float32', 'float64'], differentiable: true }),
+  castCase('float64→float32', 'float64', 'float32', { domain: [-3, 3], requires: ['float32', 'float64'], differentiable: true }),
+  castCase('float→int32', 'float', 'int32', { domain: [-100, 100], jumps: 'at integers' }),
+  castCase('float→bool', 'float', 'bool', { domain: [-3, 3], jumps: 'at ties' }),
+  castCase('int32→float', 'int32', 'float', { domain: [-1000, 1000] }),
+  castCase('bool→float', 'bool', 'float', { domain: BOOL }),
   {
     name: 'where',
     gen: twoBroadcast,
     domains: [[-3, 3], [-3, 3]],
+    differentiable: true,
     apply: ([a, b]) => sk.where(sk.greater(sk.sin(sk.mul(sk.stopGradient(a), 7)), 0), a, b),
   },
   reduction('sum', sk.sum),
@@ -114,6 +171,7 @@ export const OP_CASES: readonly OpCase[] = [
     name: 'reshape',
     gen: oneShape(1),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([x]) => sk.reshape(x, [...x.shape].reverse()),
   },
   {
@@ -124,6 +182,7 @@ export const OP_CASES: readonly OpCase[] = [
       seed,
     })),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([x], p) => sk.transpose(x, p.perm as number[]),
   },
   {
@@ -134,6 +193,7 @@ export const OP_CASES: readonly OpCase[] = [
       seed,
     })),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([x], p) => sk.broadcastTo(x, p.shape as number[]),
   },
   {
@@ -146,6 +206,7 @@ export const OP_CASES: readonly OpCase[] = [
       },
     ),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([x], p) => sk.slice(x, p as sk.SliceSpec),
   },
   {
@@ -156,6 +217,7 @@ export const OP_CASES: readonly OpCase[] = [
       seed,
     })),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([x], p) => sk.pad(x, p.before as number[], p.after as number[], 0.5),
   },
   {
@@ -167,6 +229,7 @@ export const OP_CASES: readonly OpCase[] = [
       return { shapes: [s, t], params: { axis }, seed };
     }),
     domains: [[-2, 2], [-2, 2]],
+    differentiable: true,
     apply: ([x, y], p) => sk.concat([x, y], p.axis as number),
   },
   {
@@ -176,6 +239,7 @@ export const OP_CASES: readonly OpCase[] = [
       return { shapes: [s], params: { axis, indices: idx.map((i) => i % s[axis]) }, seed };
     }),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([x], p) => sk.gather(x, sk.fromArray(p.indices as number[], { backend: x.backend, dtype: 'int32' }), p.axis as number),
   },
   {
@@ -186,6 +250,7 @@ export const OP_CASES: readonly OpCase[] = [
       return { shapes: [u], params: { axis, indices: idx.map((i) => i % s[axis]), out: s }, seed };
     }),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([u], p) =>
       sk.scatterAdd(u, sk.fromArray(p.indices as number[], { backend: u.backend, dtype: 'int32' }), p.axis as number, p.out as number[]),
   },
@@ -201,6 +266,7 @@ export const OP_CASES: readonly OpCase[] = [
       },
     ),
     domains: [[-2, 2], [-2, 2]],
+    differentiable: true,
     apply: ([a, b]) => sk.matmul(a, b),
   },
   // fused primitives (a backend's fused kernel on the backend, the composition on the reference)
@@ -210,6 +276,7 @@ export const OP_CASES: readonly OpCase[] = [
       shapes: [[n, D]], params: { K, start: c % D, mixtureSeed: seed % 100003 }, seed,
     })),
     domains: [[-2, 2]],
+    differentiable: true,
     apply: ([x], p) => {
       const D = x.shape[1];
       const start = p.start as number;
@@ -221,6 +288,7 @@ export const OP_CASES: readonly OpCase[] = [
     name: `fused dense (${act})`,
     gen: fc.tuple(dim, fc.integer({ min: 1, max: 40 }), dim, seedArb).map(([n, k, m, seed]) => ({ shapes: [[n, k], [k, m], [m]], params: {}, seed })),
     domains: [[-2, 2], [-1, 1], [-1, 1]],
+    differentiable: true,
     kinked: act === 'relu',
     apply: ([x, W, b]) => sk.dense(x, W, b, act, (h) => ({ none: h, silu: sk.silu(h), tanh: sk.tanh(h), relu: sk.relu(h) })[act]),
   })),

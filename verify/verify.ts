@@ -3,6 +3,7 @@
  * a backend and compare with the CPU float64 reference under the same keys. Every tolerance derives from
  * the backend's dtype (machine ε) and the condition of the computation, never from hand-tuned constants:
  * - primitives: |y − y_ref| ≤ k·ε·(|y_ref| + Σ_j|∂y/∂x_j||x_j|) on random shapes (fast-check, seeded);
+ *   piecewise-constant ops, comparisons, logic and casts exactly, on inputs away from their jumps;
  * - autodiff: ⟨u, Jv⟩ = ⟨Jᵀu, v⟩ on the backend, to k·ε·Σ|terms|;
  * - conservativeness: an energy model's Jacobian asymmetry is 0 to k·ε·‖J‖²_F; in 2-D Asym = (J₁₂ − J₂₁)²;
  *   the 'norm' Hutchinson estimate is never negative;
@@ -12,7 +13,8 @@
  */
 import fc from 'fast-check';
 import * as sk from '../core/index.js';
-import { OP_CASES, type CaseInstance, type OpCase } from './cases.js';
+import type { Jumps } from '../core/tensor/primitives.js';
+import { caseApplies, OP_CASES, type CaseInstance, type OpCase } from './cases.js';
 
 export interface VerifyRow {
   readonly property: string;
@@ -34,14 +36,43 @@ export interface VerifyOptions {
   readonly ulps?: number;
 }
 
-/** Inputs of a case on a backend, rounded to its dtype first so that every backend sees the same values. */
-export function caseInputs(c: OpCase, inst: CaseInstance, be: sk.Backend, dtype: sk.FloatDType): sk.Tensor[] {
+/**
+ * Distance the inputs of a piecewise-constant case keep from its jumps (2⁻¹⁰): far above float32's
+ * resolution on the domains (so rounding to any dtype stays on one side) and above the step of the
+ * finite differences (property-tests/autodiff.test.ts), where such an op is then constant.
+ */
+export const JUMP_MARGIN = 2 ** -10;
+/** Grid of the inputs of cases that jump at ties (and zeros): ties are exact, other values differ by a step. */
+export const TIE_GRID = 1 / 4;
+
+/** Move values away from the jumps of a piecewise-constant op, in place. */
+function awayFromJumps(v: Float64Array, jumps: Jumps): void {
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j];
+    if (jumps === 'at ties') v[j] = Math.round(x / TIE_GRID) * TIE_GRID;
+    else {
+      const n = jumps === 'at zero' ? 0 : Math.round(x);
+      if (Math.abs(x - n) < JUMP_MARGIN) v[j] = x < n ? n - JUMP_MARGIN : n + JUMP_MARGIN;
+    }
+  }
+}
+
+/**
+ * Inputs of a case on a backend: the same values on every backend. Float operands are rounded to
+ * `dtype` first and stored as `compute` (the reference computes in float64 on float32-rounded values);
+ * int32 operands are the floors, bool operands true above the middle of the domain.
+ */
+export function caseInputs(c: OpCase, inst: CaseInstance, be: sk.Backend, dtype: sk.FloatDType, compute: sk.FloatDType = dtype): sk.Tensor[] {
   return inst.shapes.map((s, i) => {
     const [lo, hi] = c.domains[i];
     const u = sk.random.uniformHost(sk.random.key(inst.seed + 7919 * i), sk.sizeOf(s));
     const v = u.map((w) => lo + (hi - lo) * w);
-    if (dtype === 'float32') for (let j = 0; j < v.length; j++) v[j] = Math.fround(v[j]);
-    return sk.fromArray(v, { backend: be, dtype, shape: s });
+    if (c.jumps) awayFromJumps(v, c.jumps);
+    const kind = c.dtypes?.[i] ?? 'float';
+    if (kind === 'int32') for (let j = 0; j < v.length; j++) v[j] = Math.floor(v[j]);
+    if (kind === 'bool') for (let j = 0; j < v.length; j++) v[j] = v[j] > (lo + hi) / 2 ? 1 : 0;
+    if (kind === 'float32' || (kind === 'float' && dtype === 'float32')) for (let j = 0; j < v.length; j++) v[j] = Math.fround(v[j]);
+    return sk.fromArray(v, { backend: be, dtype: kind === 'float' ? compute : kind, shape: s });
   });
 }
 
@@ -107,19 +138,29 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
 
   // 1. primitives
   for (const c of OP_CASES) {
+    if (!caseApplies(c, be)) {
+      const missing = (c.requires ?? []).filter((d) => !be.dtypes.includes(d));
+      rows.push(row(`primitive ${c.name} (n/a: no ${missing.join(', ')})`, be, 0, 0));
+      continue;
+    }
     const declared = be.accuracy?.[(c.name as sk.UnaryOp)] ?? (c.via && be.accuracy?.[c.via]);
-    rows.push(await propertyRow(`primitive ${c.name}${declared ? ` (declared ±${declared.absoluteUlps}ε abs)` : ''}`, be, c.gen, runs, seed, async (inst) => {
+    rows.push(await propertyRow(`primitive ${c.name}${c.exact ? ' (exact)' : ''}${declared ? ` (declared ±${declared.absoluteUlps}ε abs)` : ''}`, be, c.gen, runs, seed, async (inst) => {
       const f = (xs: sk.Tensor[]): sk.Tensor => c.apply(xs, inst.params);
       const { want, cond, shape } = sk.tidy(() => {
-        const xsRef = caseInputs(c, inst, ref, dtype).map((x) => sk.astype(x, 'float64'));
+        const xsRef = caseInputs(c, inst, ref, dtype, 'float64');
         const yRef = f(xsRef);
-        return { want: yRef.dataSync(), cond: conditionScale(f, xsRef), shape: yRef.shape };
+        return { want: yRef.dataSync(), cond: c.exact ? undefined : conditionScale(f, xsRef), shape: yRef.shape };
       });
       const [got] = await readTidy(() => {
         const y = f(caseInputs(c, inst, be, dtype));
         if (y.shape.join() !== shape.join()) throw new Error(`${c.name}: shape [${y.shape}] vs reference [${shape}]`);
         return [y];
       });
+      if (!cond) {
+        // exact cases
+        for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) throw new Error(`${c.name}: element ${i} is ${got[i]}, reference ${want[i]} (exact)`);
+        return 0;
+      }
       // an accuracy the backend declares for this op: an absolute floor of absoluteUlps·ε
       const floor = (declared ? declared.absoluteUlps : 0) * eps;
       let worst = 0;
@@ -129,7 +170,7 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
   }
 
   // 2. autodiff transposition on the backend
-  const smooth = OP_CASES.filter((c) => !c.kinked);
+  const smooth = OP_CASES.filter((c) => c.differentiable && !c.kinked && caseApplies(c, be));
   rows.push(await propertyRow('autodiff ⟨u,Jv⟩ = ⟨Jᵀu,v⟩', be, fc.tuple(fc.nat(smooth.length - 1), fc.integer({ min: 0, max: 2 ** 30 })).chain(([ci, s]) => smooth[ci].gen.map((inst) => ({ ...inst, params: { ...inst.params, __case: ci }, seed: inst.seed + s }))), runs * 2, seed, async (inst) => {
     const c = smooth[inst.params.__case as number];
     const [a, b, sa, sb] = await readTidy(() => {

@@ -206,7 +206,9 @@ export class TfjsBackend implements Backend<TF.Tensor> {
     });
   }
 
+  /** To bool as x ≠ 0: the wasm engine's Cast to bool keeps the low byte of the truncated value (0.5 → 0, 2 → 2). */
   cast(x: T, dtype: DType): TF.Tensor {
+    if (dtype === 'bool') return this.run((tf) => tf.notEqual(x.handle, tf.scalar(0, x.dtype as TfDType)));
     return this.run((tf) => tf.cast(x.handle, dtype as TfDType));
   }
 

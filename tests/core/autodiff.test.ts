@@ -139,4 +139,14 @@ describe('autodiff edge cases and errors', () => {
     assert.equal(g.dtype, 'float32');
     assertAllClose(g.dataSync(), [1, Math.fround(Math.E)], 0, 0);
   });
+  it('float-width casts carry derivatives, cast to each side’s dtype', () => {
+    const x32 = sk.fromArray([0.1, -2], { dtype: 'float32' });
+    const f = (x: sk.Tensor): sk.Tensor => sk.sum(sk.square(sk.astype(x, 'float64')));
+    const g = sk.grad(f)(x32);
+    assert.equal(g.dtype, 'float32');
+    assert.deepEqual(Array.from(g.dataSync()), Array.from(x32.dataSync(), (v) => Math.fround(2 * v)));
+    const { tangent } = sk.jvp((x: sk.Tensor) => sk.astype(x, 'float32'), sk.fromArray([0.1, 3]), sk.fromArray([1 / 3, -1]));
+    assert.equal(tangent.dtype, 'float32');
+    assert.deepEqual(Array.from(tangent.dataSync()), [Math.fround(1 / 3), -1]);
+  });
 });

@@ -1,33 +1,87 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as sk from '../../index.js';
-import { assertAllClose, hostUniform } from '../helpers.js';
+import { assertAllClose, differingIndices, hostUniform } from '../helpers.js';
+import {
+  BINARY_OPS, binaryEntry, COMPARE_OPS, compareEntry, LOGICAL_NOT, LOGICAL_OPS, logicalEntry, UNARY_OPS, unaryEntry,
+} from '../../core/tensor/primitives.js';
 
 const f32 = (x: number): number => Math.fround(x);
 
-const UNARY_REF: Record<string, [(t: sk.Tensor) => sk.Tensor, (x: number) => number, number, number]> = {
-  neg: [sk.neg, (x) => -x, -3, 3],
-  exp: [sk.exp, Math.exp, -3, 3],
-  log: [sk.log, Math.log, 0.1, 5],
-  sqrt: [sk.sqrt, Math.sqrt, 0, 5],
-  tanh: [sk.tanh, Math.tanh, -3, 3],
-  sigmoid: [sk.sigmoid, (x) => 1 / (1 + Math.exp(-x)), -30, 30],
-  softplus: [sk.softplus, (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))), -20, 20],
-  sin: [sk.sin, Math.sin, -5, 5],
-  cos: [sk.cos, Math.cos, -5, 5],
-  abs: [sk.abs, Math.abs, -3, 3],
-  sign: [sk.sign, Math.sign, -3, 3],
-  log1p: [sk.log1p, Math.log1p, -0.9, 3],
-  expm1: [sk.expm1, Math.expm1, -3, 3],
-  floor: [sk.floor, Math.floor, -3, 3],
+/** The public function of every elementwise primitive (an op without one does not compile). */
+const UNARY: Readonly<Record<sk.UnaryOp, (t: sk.Tensor) => sk.Tensor>> = sk;
+const BINARY: Readonly<Record<sk.BinaryOp | sk.CompareOp | sk.LogicalOp, (a: sk.Tensor, b: sk.Tensor) => sk.Tensor>> = sk;
+
+/** `got` equals `want` value for value (bits of floats; −0 ≠ 0). */
+function assertSame(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  const bad = differingIndices(Float64Array.from(got), Float64Array.from(want));
+  assert.equal(bad.length, 0, `${what}: index ${bad[0]}: ${got[bad[0]]} vs ${want[bad[0]]}`);
+}
+
+/** Float operands from [lo, hi], on a grid of ¼ for comparisons (so that some tie exactly). */
+const operand = (seed: number, [lo, hi]: readonly [number, number], grid = false): Float64Array =>
+  hostUniform(seed, 50, lo, hi).map((v) => (grid ? Math.round(4 * v) / 4 : v));
+
+/**
+ * The CPU backend computes every primitive as its float64 host reference (core/tensor/primitives.ts),
+ * and in float32 rounds that once: both exactly, for the inlined expressions as for the references.
+ */
+describe('every elementwise primitive on the CPU is its host reference', () => {
+  for (const op of UNARY_OPS) {
+    it(op, () => {
+      const { host, domain } = unaryEntry(op);
+      const xs = operand(7, domain);
+      assertSame(UNARY[op](sk.fromArray(xs)).dataSync(), Array.from(xs, host), `${op} float64`);
+      const x32 = Float64Array.from(xs, f32);
+      const got32 = UNARY[op](sk.fromArray(x32, { dtype: 'float32' })).dataSync();
+      assert.ok(got32 instanceof Float32Array);
+      assertSame(got32, Array.from(x32, (x) => f32(host(x))), `${op} float32`);
+    });
+  }
+  const binaryCheck = (op: sk.BinaryOp | sk.CompareOp, host: (a: number, b: number) => number, a: Float64Array, b: Float64Array, float: boolean): void => {
+    assertSame(BINARY[op](sk.fromArray(a), sk.fromArray(b)).dataSync(), a.map((v, i) => host(v, b[i])), `${op} float64`);
+    const [a32, b32] = [a.map(f32), b.map(f32)];
+    const got32 = BINARY[op](sk.fromArray(a32, { dtype: 'float32' }), sk.fromArray(b32, { dtype: 'float32' })).dataSync();
+    assertSame(got32, a32.map((v, i) => (float ? f32(host(v, b32[i])) : host(v, b32[i]))), `${op} float32`);
+  };
+  for (const op of BINARY_OPS) {
+    it(op, () => {
+      const { host, domains: [da, db] } = binaryEntry(op);
+      binaryCheck(op, host, operand(8, da), operand(9, db), true);
+    });
+  }
+  for (const op of COMPARE_OPS) {
+    it(op, () => {
+      const { host, domains: [da, db] } = compareEntry(op);
+      const [a, b] = [operand(8, da, true), operand(9, db, true)];
+      assert.ok(a.some((v, i) => v === b[i]) && a.some((v, i) => v !== b[i]), 'ties and non-ties');
+      binaryCheck(op, host, a, b, false);
+    });
+  }
+  const bools = (seed: number): number[] => Array.from(hostUniform(seed, 50, 0, 1), (u) => (u > 0.5 ? 1 : 0));
+  for (const op of LOGICAL_OPS) {
+    it(op, () => {
+      const [a, b] = [bools(10), bools(11)];
+      const got = BINARY[op](sk.fromArray(a, { dtype: 'bool' }), sk.fromArray(b, { dtype: 'bool' })).dataSync();
+      assertSame(got, a.map((v, i) => logicalEntry(op).host(v, b[i])), op);
+    });
+  }
+  it('logicalNot', () => {
+    const a = bools(12);
+    assertSame(sk.logicalNot(sk.fromArray(a, { dtype: 'bool' })).dataSync(), a.map(LOGICAL_NOT.host), 'logicalNot');
+  });
+});
+
+/** Composites against Math: float64 to rounding, float32 within a few ulp (each step rounds). */
+const COMPOSITE_REF: Record<string, [(t: sk.Tensor) => sk.Tensor, (x: number) => number, number, number]> = {
   square: [sk.square, (x) => x * x, -3, 3],
   silu: [sk.silu, (x) => x / (1 + Math.exp(-x)), -5, 5],
   relu: [sk.relu, (x) => Math.max(x, 0), -3, 3],
   elu: [sk.elu, (x) => (x > 0 ? x : Math.expm1(x)), -3, 3],
 };
 
-describe('unary ops match Math on the host', () => {
-  for (const [name, [op, ref, lo, hi]] of Object.entries(UNARY_REF)) {
+describe('composite unary ops match Math on the host', () => {
+  for (const [name, [op, ref, lo, hi]] of Object.entries(COMPOSITE_REF)) {
     it(name, () => {
       const xs = hostUniform(7, 50, lo, hi);
       const got64 = op(sk.fromArray(xs)).dataSync();
@@ -35,7 +89,6 @@ describe('unary ops match Math on the host', () => {
       const x32 = Float64Array.from(xs, f32);
       const got32 = op(sk.fromArray(x32, { dtype: 'float32' })).dataSync();
       assert.ok(got32 instanceof Float32Array);
-      // one rounding of the float64 result (composites round each step: allow a few ulp)
       assertAllClose(got32, Array.from(x32, (x) => f32(ref(x))), 4 * 2 ** -23, 1e-37, `${name} float32`);
     });
   }
@@ -43,6 +96,12 @@ describe('unary ops match Math on the host', () => {
     const x = sk.fromArray([-1000, 1000]);
     assert.deepEqual(sk.sigmoid(x).arraySync(), [0, 1]);
     assert.deepEqual(sk.softplus(x).arraySync(), [0, 1000]);
+  });
+  it('the sigmoid and softplus references agree with other formulas on a wide range', () => {
+    const xs = hostUniform(13, 200, -30, 30);
+    const [sig, sp] = [unaryEntry('sigmoid').host, unaryEntry('softplus').host];
+    assertAllClose(xs.map(sig), xs.map((x) => 1 / (1 + Math.exp(-x))), 1e-14, 1e-300, 'sigmoid');
+    assertAllClose(xs.map(sp), xs.map((x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))), 1e-14, 1e-300, 'softplus');
   });
 });
 
