@@ -140,6 +140,39 @@ function castCase(name: string, from: OperandDType, to: OperandDType, o: Partial
   };
 }
 
+/**
+ * The cases of each fused kernel of the Backend interface (a backend's kernel where it has one, the
+ * composition elsewhere): keyed by FUSED_KERNELS, so a new kernel needs cases to compile.
+ */
+export const FUSED_CASES: Record<sk.FusedKernel, readonly OpCase[]> = {
+  mixtureScore: [
+    {
+      name: 'fused mixtureScore',
+      gen: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), dim, fc.nat(3), seedArb).map(([K, D, n, c, seed]) => ({
+        shapes: [[n, D]], params: { K, start: c % D, mixtureSeed: seed % 100003 }, seed,
+      })),
+      domains: [[-2, 2]],
+      differentiable: true,
+      apply: ([x], p) => {
+        const D = x.shape[1];
+        const start = p.start as number;
+        return sk.gmmScore(caseMixture(p.K as number, D, p.mixtureSeed as number), x, { start, count: D - start });
+      },
+    },
+  ],
+  linearCombination: [
+    { ...binary('fused linearCombination', (a, b) => sk.linearCombination([a, b], [0.7, -1.3]), [-3, 3], [-3, 3]) },
+  ],
+  dense: (['none', 'silu', 'tanh', 'relu'] as const).map((act): OpCase => ({
+    name: `fused dense (${act})`,
+    gen: fc.tuple(dim, fc.integer({ min: 1, max: 40 }), dim, seedArb).map(([n, k, m, seed]) => ({ shapes: [[n, k], [k, m], [m]], params: {}, seed })),
+    domains: [[-2, 2], [-1, 1], [-1, 1]],
+    differentiable: true,
+    kinked: act === 'relu',
+    apply: ([x, W, b]) => sk.dense(x, W, b, act, (h) => ({ none: h, silu: sk.silu(h), tanh: sk.tanh(h), relu: sk.relu(h) })[act]),
+  })),
+};
+
 export const OP_CASES: readonly OpCase[] = [
   ...UNARY_OPS.map(unaryCase),
   unary('silu', sk.silu, -4, 4),
@@ -269,27 +302,5 @@ export const OP_CASES: readonly OpCase[] = [
     differentiable: true,
     apply: ([a, b]) => sk.matmul(a, b),
   },
-  // fused primitives (a backend's fused kernel on the backend, the composition on the reference)
-  {
-    name: 'fused mixtureScore',
-    gen: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), dim, fc.nat(3), seedArb).map(([K, D, n, c, seed]) => ({
-      shapes: [[n, D]], params: { K, start: c % D, mixtureSeed: seed % 100003 }, seed,
-    })),
-    domains: [[-2, 2]],
-    differentiable: true,
-    apply: ([x], p) => {
-      const D = x.shape[1];
-      const start = p.start as number;
-      return sk.gmmScore(caseMixture(p.K as number, D, p.mixtureSeed as number), x, { start, count: D - start });
-    },
-  },
-  { ...binary('fused linearCombination', (a, b) => sk.linearCombination([a, b], [0.7, -1.3]), [-3, 3], [-3, 3]) },
-  ...(['none', 'silu', 'tanh', 'relu'] as const).map((act): OpCase => ({
-    name: `fused dense (${act})`,
-    gen: fc.tuple(dim, fc.integer({ min: 1, max: 40 }), dim, seedArb).map(([n, k, m, seed]) => ({ shapes: [[n, k], [k, m], [m]], params: {}, seed })),
-    domains: [[-2, 2], [-1, 1], [-1, 1]],
-    differentiable: true,
-    kinked: act === 'relu',
-    apply: ([x, W, b]) => sk.dense(x, W, b, act, (h) => ({ none: h, silu: sk.silu(h), tanh: sk.tanh(h), relu: sk.relu(h) })[act]),
-  })),
+  ...Object.values(FUSED_CASES).flat(),
 ];

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import * as sk from '../core/index.js';
 import type { Jumps } from '../core/tensor/primitives.js';
-import { caseApplies, OP_CASES, type CaseInstance, type OpCase } from './cases.js';
+import { caseApplies, FUSED_CASES, OP_CASES, type CaseInstance, type OpCase } from './cases.js';
 
 export interface VerifyRow {
   readonly property: string;
@@ -167,6 +167,25 @@ export async function verifyBackend(be: sk.Backend, o: VerifyOptions): Promise<V
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (k * eps * (Math.abs(want[i]) + cond[i]) + floor + Number.MIN_VALUE));
       return worst;
     }));
+  }
+
+  // 1b. every fused kernel the backend has against its composition of primitives on the same backend
+  for (const kernel of sk.FUSED_KERNELS) {
+    if (typeof be[kernel] !== 'function') {
+      rows.push(row(`fused ${kernel} = its composition (n/a: not fused here)`, be, 0, 0));
+      continue;
+    }
+    const bare = sk.withoutKernel(be, kernel);
+    for (const c of FUSED_CASES[kernel]) {
+      rows.push(await propertyRow(`${c.name} = its composition`, be, c.gen, runs, seed, async (inst) => {
+        const f = (xs: sk.Tensor[]): sk.Tensor => c.apply(xs, inst.params);
+        const cond = sk.tidy(() => conditionScale(f, caseInputs(c, inst, ref, dtype, 'float64')));
+        const [fused, composed] = await readTidy(() => [f(caseInputs(c, inst, be, dtype)), f(caseInputs(c, inst, bare, dtype))]);
+        let worst = 0;
+        for (let i = 0; i < fused.length; i++) worst = Math.max(worst, Math.abs(fused[i] - composed[i]) / (k * eps * (Math.abs(composed[i]) + cond[i]) + Number.MIN_VALUE));
+        return worst;
+      }));
+    }
   }
 
   // 2. autodiff transposition on the backend

@@ -108,3 +108,18 @@ export interface MixtureParams {
   readonly cholInvT: Float64Array;
   readonly logNorm: Float64Array;
 }
+
+/**
+ * The optional fused kernels of the interface. Each has a composition of primitives that core runs
+ * where a backend lacks it (ops/fused.ts, mixture/gmm.ts), and verify checks every backend's kernel
+ * against that composition on the same backend (verify/cases.ts FUSED_CASES is keyed by this list,
+ * so a kernel without cases does not compile).
+ */
+export const FUSED_KERNELS = ['linearCombination', 'dense', 'mixtureScore'] as const satisfies readonly (keyof Backend)[];
+export type FusedKernel = (typeof FUSED_KERNELS)[number];
+
+/** `be` without fused kernel `k`: core then runs the kernel's composition of primitives on the same backend. */
+export function withoutKernel<H>(be: Backend<H>, k: FusedKernel): Backend<H> {
+  return Object.create(be, { [k]: { value: undefined }, name: { value: `${be.name} without ${k}` } }) as Backend<H>;
+}
+

@@ -1,6 +1,7 @@
 export * from './dtype.js';
 export * from './shape.js';
 export type * from './backend.js';
+export { FUSED_KERNELS, withoutKernel } from './backend.js';
 export * from './primitives.js';
 export * from './tensor.js';
 export * from './scope.js';
