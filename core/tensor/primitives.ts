@@ -12,6 +12,7 @@
  * file imports no tensor code); a rule gives d out from d x, so it serves as JVP (g = tangent) and as
  * VJP (g = cotangent: every rule is linear and self-adjoint in g).
  */
+import { erf } from '../numerics/erf.js';
 
 /**
  * Dtypes an op accepts: 'float' (float32, float64), 'numeric' (floats and int32), 'bool', or 'any'
@@ -121,6 +122,11 @@ export const UNARY_PRIMITIVES = {
   log1p: { dtypes: 'float', derivative: ({ div, add }, g, x) => div(g, add(x, 1)), kinked: false, domain: [-0.5, 3], host: Math.log1p },
   expm1: { dtypes: 'float', derivative: ({ mul, add }, g, _x, out) => mul(g, add(out, 1)), kinked: false, domain: [-2, 2], host: Math.expm1 },
   floor: { dtypes: 'float', derivative: 'zero', jumps: 'at integers', domain: [-3, 3], host: Math.floor },
+  /** The error function; d erf(x) = 2/√π·e^{−x²}·dx. */
+  erf: {
+    dtypes: 'float', kinked: false, domain: [-3, 3], host: erf,
+    derivative: ({ mul, exp, neg, square }, g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))),
+  },
 } as const satisfies Record<string, UnaryEntry>;
 
 /** 1 where `wins`, ½ on ties (the subgradient JAX uses), 0 elsewhere. */
