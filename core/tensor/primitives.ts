@@ -4,9 +4,11 @@
  * marker saying why it has none, the input domain where tests draw values (where the op is smooth),
  * whether it has kinks there, and a float64 host reference. The op-name types (UnaryOp, BinaryOp,
  * CompareOp, LogicalOp) are the keys of these tables, and every field is required, so an op without
- * a rule, a domain or a reference does not compile; neither does a backend whose kernel table or
- * switch lacks it. core/tensor/ops/elementwise.ts builds the autodiff primitives from these tables,
- * core/verify/cases.ts the cross-backend cases, tests/core/ops.test.ts the unit tests.
+ * a rule, a domain or a reference does not compile; neither do the gpu.js and tfjs backends without
+ * its kernel (their kernel tables are Records over these types), nor the verify cases without its
+ * public function. The CPU backend runs the host reference itself. core/tensor/ops/elementwise.ts
+ * builds the autodiff primitives from these tables, core/verify/cases.ts the cross-backend cases,
+ * tests/core/ops.test.ts the unit tests.
  *
  * Rules are written against `RuleOps`, the elementwise functions, passed in by elementwise.ts (this
  * file imports no tensor code); a rule gives d out from d x, so it serves as JVP (g = tangent) and as
