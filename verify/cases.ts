@@ -88,7 +88,7 @@ function caseMixture(K: number, D: number, seed: number): sk.Gmm {
     means: Array.from({ length: K }, (_, k) => Array.from({ length: D }, (_, a) => z[k * D + a])),
     covs: Array.from({ length: K }, (_, k) => Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => {
       let s = i === j ? 0.5 : 0;
-      for (let q = 0; q < D; q++) s += 0.3 * z[K * D + k * D * D + i * D + q] * z[K * D + k * D * D + j * D + q];
+      for (let q = 0; q < D; q++) s += 0.3 * (z[K * D + k * D * D + i * D + q] * z[K * D + k * D * D + j * D + q]); // symmetric to the bit
       return s;
     }))),
   });

@@ -4,14 +4,17 @@
  * marker saying why it has none, the input domain where tests draw values (where the op is smooth),
  * whether it has kinks there, and a float64 host reference. The op-name types (UnaryOp, BinaryOp,
  * CompareOp, LogicalOp) are the keys of these tables, and every field is required, so an op without
- * a rule, a domain or a reference does not compile; neither does a backend whose kernel table or
- * switch lacks it. core/tensor/ops/elementwise.ts builds the autodiff primitives from these tables,
- * verify/cases.ts the cross-backend cases, tests/core/ops.test.ts the unit tests.
+ * a rule, a domain or a reference does not compile; neither do the gpu.js and tfjs backends without
+ * its kernel (their kernel tables are Records over these types), nor the verify cases without its
+ * public function. The CPU backend runs the host reference itself. core/tensor/ops/elementwise.ts
+ * builds the autodiff primitives from these tables, verify/cases.ts the cross-backend cases,
+ * tests/core/ops.test.ts the unit tests.
  *
  * Rules are written against `RuleOps`, the elementwise functions, passed in by elementwise.ts (this
  * file imports no tensor code); a rule gives d out from d x, so it serves as JVP (g = tangent) and as
  * VJP (g = cotangent: every rule is linear and self-adjoint in g).
  */
+import { erf } from '../numerics/erf.js';
 
 /**
  * Dtypes an op accepts: 'float' (float32, float64), 'numeric' (floats and int32), 'bool', or 'any'
@@ -121,6 +124,11 @@ export const UNARY_PRIMITIVES = {
   log1p: { dtypes: 'float', derivative: ({ div, add }, g, x) => div(g, add(x, 1)), kinked: false, domain: [-0.5, 3], host: Math.log1p },
   expm1: { dtypes: 'float', derivative: ({ mul, add }, g, _x, out) => mul(g, add(out, 1)), kinked: false, domain: [-2, 2], host: Math.expm1 },
   floor: { dtypes: 'float', derivative: 'zero', jumps: 'at integers', domain: [-3, 3], host: Math.floor },
+  /** The error function; d erf(x) = 2/√π·e^{−x²}·dx. */
+  erf: {
+    dtypes: 'float', kinked: false, domain: [-3, 3], host: erf,
+    derivative: ({ mul, exp, neg, square }, g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))),
+  },
 } as const satisfies Record<string, UnaryEntry>;
 
 /** 1 where `wins`, ½ on ties (the subgradient JAX uses), 0 elsewhere. */

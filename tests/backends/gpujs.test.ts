@@ -26,6 +26,21 @@ async function values(t: sk.Tensor): Promise<Float64Array> {
 
 for (const [spec, skip] of MODES) {
   describe(spec, { skip: skip ? `no WebGPU adapter here: ${skip}` : false }, () => {
+    it('erf: the f32 kernel is within 4 ulp of the float64 reference on a dense grid of [−5, 5]', async () => {
+      const n = 100001;
+      const xs = Float32Array.from({ length: n }, (_, i) => -5 + (10 * i) / (n - 1));
+      const got = await sk.erf(sk.fromArray(xs, { backend: await sk.getBackend(spec), dtype: 'float32' })).data();
+      const want = sk.erf(sk.fromArray(xs, { backend: 'cpu:float64', dtype: 'float64' })).dataSync();
+      const ulp = (v: number): number => 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v) || 2 ** -126)), -126) - 23);
+      let worst = 0;
+      let at = 0;
+      for (let i = 0; i < n; i++) {
+        const e = Math.abs(got[i] - want[i]) / ulp(want[i]);
+        if (e > worst) [worst, at] = [e, xs[i]];
+      }
+      assert.ok(worst <= 4, `${worst.toFixed(2)} ulp at x = ${at}`);
+    });
+
     it('linearCombination: the fused kernel equals the composition from primitives on random shapes', async () => {
       const be = await sk.getBackend(spec);
       const ref = await sk.getBackend('cpu:float64');

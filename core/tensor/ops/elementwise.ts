@@ -54,6 +54,8 @@ export const sign = (x: Tensor): Tensor => unary('sign', x);
 export const log1p = (x: Tensor): Tensor => unary('log1p', x);
 export const expm1 = (x: Tensor): Tensor => unary('expm1', x);
 export const floor = (x: Tensor): Tensor => unary('floor', x);
+/** The error function erf(x) = 2/√π ∫₀ˣ e^{−t²} dt. */
+export const erf = (x: Tensor): Tensor => unary('erf', x);
 
 // ---------------------------------------------------------------- binary
 
