@@ -11,3 +11,4 @@ export {
 export { type Parameterisation, PARAMETERISATIONS, affineOf, conversionCoefs, convertPrediction, asParameterisation } from './parameterisation.js';
 export { pathMarginal, pathLogDensity, pathScore, pathOracle } from './path-oracle.js';
 export { pathTimeGrid, type PathGridKind, type PathGridOptions, PATH_GRID_KINDS } from './path-grid.js';
+export { cosineBetas } from './cosine-betas.js';

@@ -95,3 +95,20 @@ describe('Gaussian paths: coefficients', () => {
     assert.throws(() => edm.reverseDrift(x, 1, (y) => y, -1), /η must be a finite number ≥ 0/);
   });
 });
+
+describe('discrete cosine schedule (improved DDPM)', () => {
+  it('Π(1 − β_n) follows the continuous ᾱ of the cosine path; the last β is clipped at 0.999', () => {
+    const M = 1000;
+    const b = sk.cosineBetas(M);
+    const p = sk.vpCosinePath();
+    let prod = 1;
+    for (let n = 1; n <= 990; n++) {
+      prod *= 1 - b[n - 1];
+      if (n % 110 === 0) assert.ok(rel(prod, p.alpha(n / M) ** 2) < 1e-10, `ᾱ at n = ${n}: ${prod} vs ${p.alpha(n / M) ** 2}`);
+    }
+    assert.equal(b[M - 1], 0.999);
+    assert.ok(b[0] > 0 && b[0] < 1e-4);
+    assert.throws(() => sk.cosineBetas(0), /M must be a positive integer, got 0/);
+    assert.throws(() => sk.cosineBetas(10, { betaMax: 2 }), /betaMax must lie in \(0, 1\], got 2/);
+  });
+});
