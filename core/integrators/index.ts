@@ -12,3 +12,4 @@ export * from './dopri5.js';
 export * from './runge-kutta.js';
 export * from './likelihood.js';
 export * from './convergence.js';
+export * from './path-sampler.js';

@@ -3,3 +3,5 @@ export * from './dsm.js';
 export * from './cld.js';
 export * from './qcsgm.js';
 export * from './sde-sm.js';
+export * from './path-dsm.js';
+export * from './edm.js';

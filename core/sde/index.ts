@@ -4,3 +4,11 @@ export { veSde, vpSde, subVpSde, type ScalarLinearSde, type VeConfig, type VpCon
 export { cldSde, type CldSde, type CldConfig, type CldKernel, type CldInit } from './cld.js';
 export { linearMarginal, cldMarginal, marginal, exactScore, exactJointScore, exactLogDensity } from './oracle.js';
 export { timeGrid, type GridKind, type GridOptions } from './timegrid.js';
+export {
+  type GaussianPath, type GaussianPathKind, type EdmPath, type EdmConfig, type CosineConfig, type LogSnrConfig,
+  gaussianPath, linearSdePath, edmPath, edmPrecond, vpCosinePath, rfPath, vpLogSnrPath, checkPathTime,
+} from './gaussian-path.js';
+export { type Parameterisation, PARAMETERISATIONS, affineOf, conversionCoefs, convertPrediction, asParameterisation } from './parameterisation.js';
+export { pathMarginal, pathLogDensity, pathScore, pathOracle } from './path-oracle.js';
+export { pathTimeGrid, type PathGridKind, type PathGridOptions, PATH_GRID_KINDS } from './path-grid.js';
+export { cosineBetas } from './cosine-betas.js';
