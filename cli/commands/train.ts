@@ -53,6 +53,7 @@ export const trainCommand: Command = {
             case 'qc': return (p, b, k) => sk.qcsgmLoss(sde, model, p, b, k, { lambda: o.lambda as number });
             default: return (p, b, k) => sk.sdeScoreMatchingLoss(sde, loss as sk.PerturbedSmKind, model, p, b, k);
           }
+        case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': throw new Error(`training on the ${sde.kind} path is not offered by the command line yet (the library has pathDsmLoss, cfmLoss and edmLoss); sample it with --score exact`);
         default: return sk.unknownSde(sde);
       }
     })();

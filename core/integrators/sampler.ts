@@ -102,7 +102,7 @@ export interface SampleRun {
 /** The denoising a sampler's last step uses by default: Tweedie for a full score, a mean step for CLD's velocity score. */
 export function defaultDenoise(sde: Sde): DenoiseKind {
   switch (sde.kind) {
-    case 've': case 'vp': case 'subvp': return 'tweedie';
+    case 've': case 'vp': case 'subvp': case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return 'tweedie';
     case 'cld': return 'mean-step';
     default: return unknownSde(sde);
   }

@@ -23,6 +23,7 @@ function discretised(sde: Sde): string | null {
     case 've': case 'vp': return null;
     case 'subvp': return 'needs a discretisation, which the sub-VP SDE lacks; use em, pc or an ode-* solver';
     case 'cld': return 'is not defined for CLD; use sscs, em or an ode-* solver';
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return `needs a DDPM/SMLD discretisation, which the ${sde.kind} path lacks; use em or an ode-* solver`;
     default: return unknownSde(sde);
   }
 }
@@ -31,6 +32,7 @@ function scalarLinear(sde: Sde): string | null {
   switch (sde.kind) {
     case 've': case 'vp': case 'subvp': return null;
     case 'cld': return 'is not defined for CLD; use sscs, em or an ode-* solver';
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return `is written for VE/VP/sub-VP (its corrector uses their discretisation), not the ${sde.kind} path; use em or an ode-* solver`;
     default: return unknownSde(sde);
   }
 }
@@ -52,7 +54,7 @@ const ode = (method: 'euler' | 'heun' | 'midpoint' | 'rk4', title: string, order
 const ENTRIES = {
   em: fixed({
     title: 'Euler–Maruyama on the reverse SDE (Song et al. 2021)',
-    supports: any, weakOrder: 1, strongOrder: null, orderSteps: { vp: STEPS_40, subvp: STEPS_40, cld: STEPS_40 }, noiseDraws: 1, nfePerStep: 1,
+    supports: any, weakOrder: 1, strongOrder: null, orderSteps: { vp: STEPS_40, subvp: STEPS_40, cld: STEPS_40, 'vp-cosine': STEPS_20 }, noiseDraws: 1, nfePerStep: 1,
     stepper: (sde, score) => eulerMaruyama(sde, score),
   }),
   rd: fixed({
@@ -84,11 +86,11 @@ const ENTRIES = {
       return annealedLangevinVe(k, sde, score, o);
     },
   } satisfies SamplerEntry,
-  'ode-euler': ode('euler', 'explicit Euler', 1, 1, { vp: STEPS_40, subvp: STEPS_40, cld: [160, 320, 640, 1280] }),
+  'ode-euler': ode('euler', 'explicit Euler', 1, 1, { vp: STEPS_40, subvp: STEPS_40, cld: [160, 320, 640, 1280], 'vp-cosine': STEPS_20, rf: STEPS_20 }),
   // on CLD, Heun and RK4 are not asymptotic below about 1000 steps (the exact velocity score is stiff near ε)
-  'ode-heun': ode('heun', "Heun's method", 2, 2, { vp: STEPS_20, subvp: STEPS_20 }),
+  'ode-heun': ode('heun', "Heun's method", 2, 2, { vp: STEPS_20, subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
   'ode-midpoint': ode('midpoint', 'explicit midpoint rule', 2, 2, { vp: STEPS_20, subvp: STEPS_20, cld: STEPS_20 }),
-  'ode-rk4': ode('rk4', 'classical Runge–Kutta', 4, 4, { vp: [10, 20, 40, 80], subvp: STEPS_20 }),
+  'ode-rk4': ode('rk4', 'classical Runge–Kutta', 4, 4, { vp: [10, 20, 40, 80], subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
   'ode-dopri5': {
     grid: 'adaptive',
     title: 'probability-flow ODE, adaptive Dormand–Prince 5(4) (Dormand & Prince 1980; rtol = atol = 1e-5)',

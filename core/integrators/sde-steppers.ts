@@ -35,6 +35,7 @@ function requireLinear(sde: Sde, what: string): ScalarLinearSde {
   switch (sde.kind) {
     case 've': case 'vp': case 'subvp': return sde;
     case 'cld': throw new RangeError(`${what} is defined for VE/VP/sub-VP SDEs, not for CLD (use euler-maruyama or sscs)`);
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': throw new RangeError(`${what} is defined for VE/VP/sub-VP SDEs, not for the ${sde.kind} path (use euler-maruyama or an ODE solver)`);
     default: return unknownSde(sde);
   }
 }

@@ -14,6 +14,7 @@ import type { CldSde } from './cld.js';
 import type { ScalarLinearSde } from './linear.js';
 import type { ScoreFn } from './types.js';
 import { type Sde, unknownSde } from './sde.js';
+import { pathMarginal } from './path-oracle.js';
 
 function checkTime(sde: Sde, t: number): void {
   if (!(t >= 0 && t <= sde.T)) throw new RangeError(`time ${t} is outside [0, ${sde.T}]`);
@@ -68,6 +69,7 @@ export function marginal(sde: Sde, data: Gmm, t: number): Gmm {
   switch (sde.kind) {
     case 've': case 'vp': case 'subvp': return linearMarginal(sde, data, t);
     case 'cld': return cldMarginal(sde, data, t);
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return pathMarginal(sde.path, data, t);
     default: return unknownSde(sde);
   }
 }
@@ -93,7 +95,7 @@ function cachedMarginal(sde: Sde, data: Gmm): (t: number) => Gmm {
 export function exactScore(sde: Sde, data: Gmm): ScoreFn {
   const at = cachedMarginal(sde, data);
   switch (sde.kind) {
-    case 've': case 'vp': case 'subvp': return (x: Tensor, t: number) => gmmScore(at(t), x);
+    case 've': case 'vp': case 'subvp': case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return (x: Tensor, t: number) => gmmScore(at(t), x);
     case 'cld': {
       const d = data.dim;
       return (u: Tensor, t: number) => gmmScore(at(t), u, { start: d, count: d });

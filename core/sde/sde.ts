@@ -5,8 +5,9 @@
  */
 import type { CldSde } from './cld.js';
 import type { ScalarLinearSde } from './linear.js';
+import type { PathSde } from './path-sde.js';
 
-export type Sde = ScalarLinearSde | CldSde;
+export type Sde = ScalarLinearSde | CldSde | PathSde;
 export type SdeKind = Sde['kind'];
 
 /** The end of an exhaustive switch on an SDE's kind: unreachable for the kinds the type knows. */

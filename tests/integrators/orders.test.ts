@@ -31,7 +31,7 @@ describe('weak orders by exact moment propagation', () => {
   const cld = sk.cldSde();
   const sv = sk.exactScore(vp, gauss);
   const sc = sk.exactScore(cld, gauss);
-  const sdes: Record<string, sk.Sde> = { vp, subvp: sk.subVpSde(), cld };
+  const sdes: Record<string, sk.Sde> = { vp, subvp: sk.subVpSde(), cld, 'vp-cosine': sk.vpCosineSde(), rf: sk.rfSde() };
   // every declared weak order of the registry, on every SDE it declares a step range for
   for (const name of sk.SAMPLER_NAMES) {
     const s = sk.SAMPLERS[name];

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import * as sk from '../../index.js';
 import { MIX } from './fixtures.js';
 
-const SDES: sk.Sde[] = [sk.veSde({ sigmaMax: 10 }), sk.vpSde(), sk.subVpSde(), sk.cldSde()];
+const SDES: sk.Sde[] = [sk.veSde({ sigmaMax: 10 }), sk.vpSde(), sk.subVpSde(), sk.cldSde(), sk.edmSde(), sk.rfSde(), sk.vpCosineSde(), sk.vpLogSnrSde()];
 
 describe('sampler registry', () => {
   it('names are the keys, and every entry declares a title, options and a support rule', () => {

@@ -1,0 +1,53 @@
+/**
+ * A Gaussian path of the newer formulations (EDM, cosine VP, rectified flow, VP linear in log-SNR)
+ * as an SDE of the library: the forward SDE dx = f(t)x dt + g(t)dW whose marginals the path is
+ * (gaussian-path.ts), its reverse SDE (η = 1) and probability-flow ODE (η = 0). So every sampler
+ * that applies to a scalar SDE (Euler–Maruyama, the probability-flow Runge–Kutta solvers, Dormand–
+ * Prince), the exact mixture oracle, Tweedie denoising and the weak-order tool run on these paths.
+ * VE, VP and sub-VP stay their own SDEs (linear.ts); linearSdePath views them as paths.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { mul } from '../tensor/ops/elementwise.js';
+import { edmPath, type EdmConfig, type GaussianPath, type GaussianPathKind, rfPath, vpCosinePath, type CosineConfig, vpLogSnrPath, type LogSnrConfig } from './gaussian-path.js';
+import type { SdeBase } from './types.js';
+
+export type PathSdeKind = Exclude<GaussianPathKind, 've' | 'vp' | 'subvp'>;
+
+export interface PathSde extends SdeBase {
+  readonly kind: PathSdeKind;
+  readonly path: GaussianPath;
+}
+
+/** `T`: where sampling starts, at most the path's T (default the path's T). */
+export function pathSde(path: GaussianPath, o: { readonly T?: number } = {}): PathSde {
+  const T = o.T ?? path.T;
+  if (!(T > 0 && T <= path.T)) throw new RangeError(`pathSde: T must lie in (0, ${path.T}], got ${T}`);
+  if (path.kind === 've' || path.kind === 'vp' || path.kind === 'subvp') throw new RangeError(`pathSde: ${path.kind} is an SDE of its own (veSde, vpSde, subVpSde)`);
+  const g = (t: number): number => Math.sqrt(path.g2(t));
+  return {
+    kind: path.kind,
+    path,
+    T,
+    config: path.config,
+    stateDim: (d) => d,
+    drift: (x, t) => path.drift(x, t),
+    reverseDrift: (x, t, score, probabilityFlow) => path.reverseDrift(x, t, score, probabilityFlow ? 0 : 1),
+    diffusion: g,
+    applyDiffusion: (z: Tensor, t: number) => mul(z, g(t)),
+    priorSample: (k, n, d, opts) => path.priorSample(k, n, d, opts),
+    priorLogp: (x) => path.priorLogp(x),
+  };
+}
+
+/** EDM (Karras et al. 2022): α = 1, σ = t. */
+export const edmSde = (cfg: EdmConfig = {}): PathSde => pathSde(edmPath(cfg));
+/**
+ * Rectified flow / the linear interpolant: α = 1 − t, σ = t. Its drift f = −1/(1 − t) is singular at
+ * t = 1, so the SDE runs on [0, 1 − δ] (δ = 1e-3 by default) from the prior N(0, I); the marginal
+ * there is N(δ·x₀, (1 − δ)² I), within O(δ) of the prior, as VP's prior is within O(e^{−B}) of its p_T.
+ */
+export const rfSde = (o: { readonly delta?: number } = {}): PathSde => pathSde(rfPath(), { T: 1 - (o.delta ?? 1e-3) });
+/** The cosine VP schedule of improved DDPM (Nichol & Dhariwal 2021). */
+export const vpCosineSde = (cfg: CosineConfig = {}): PathSde => pathSde(vpCosinePath(cfg));
+/** The VP path linear in log-SNR. */
+export const vpLogSnrSde = (cfg: LogSnrConfig = {}): PathSde => pathSde(vpLogSnrPath(cfg));
