@@ -5,7 +5,7 @@
  */
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
-import { checkSampler, makeSde } from '../specs.js';
+import { checkSampler, makeSde, SDE_NAMES } from '../specs.js';
 import { figure } from '../plot/svg.js';
 import { writeFigure } from '../plot/png.js';
 
@@ -15,10 +15,10 @@ const MEASURABLE = sk.SAMPLER_NAMES.filter((n) => measurable(sk.SAMPLERS[n]));
 
 export const ordersCommand: Command = {
   name: 'orders',
-  usage: 'scorekit orders [--sde vp|ve|subvp|cld] [--samplers em,ode-heun,...] [--steps 10,20,40,80] [--plot FILE.png]',
+  usage: 'scorekit orders [--sde NAME] [--samplers em,ode-heun,...] [--steps 10,20,40,80] [--plot FILE.png]',
   summary: 'Weak convergence orders of samplers (exact moments on Gaussian data): error vs NFE, fitted slopes, log-log plot.',
   options: {
-    sde: { kind: 'string', default: 'vp', help: 've | vp | subvp | cld' },
+    sde: { kind: 'string', default: 'vp', help: SDE_NAMES.join(' | ') },
     samplers: { kind: 'string', help: `comma-separated: ${MEASURABLE.join(', ')} (default: those that apply to the SDE)` },
     steps: { kind: 'string', default: '10,20,40,80,160', help: 'comma-separated step counts' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε' },

@@ -2,7 +2,7 @@ import * as sk from '../../index.js';
 import { writeFileAtomic } from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import type { OptionSpec, Parsed } from '../args.js';
-import { checkSampler, dataPart, denoiseStep } from '../specs.js';
+import { checkSampler, dataPart, denoiseStep, SDE_NAMES } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
@@ -34,7 +34,7 @@ export const sampleCommand: Command = {
     ckpt: { kind: 'string', help: 'checkpoint written by scorekit train' },
     score: { kind: 'string', help: "'exact': the exact score of --data (a gmm:FILE.json mixture)" },
     data: { kind: 'string', help: 'data (for --score exact, and for the plot)' },
-    sde: { kind: 'string', help: 've | vp | subvp | cld (with --score exact)' },
+    sde: { kind: 'string', help: `${SDE_NAMES.join(' | ')} (with --score exact)` },
     sampler: { kind: 'string', default: 'em', help: `${sk.SAMPLER_NAMES.join(' | ')} (scorekit samplers lists them)` },
     steps: { kind: 'int', default: 100, min: 1, help: 'sampler steps' },
     n: { kind: 'int', default: 1000, min: 1, help: 'number of samples' },
