@@ -14,7 +14,7 @@ import type { CldSde } from './cld.js';
 import type { ScalarLinearSde } from './linear.js';
 import type { ScoreFn } from './types.js';
 import { type Sde, unknownSde } from './sde.js';
-import { pathMarginal } from './path-oracle.js';
+import { memoByTime, pathMarginal } from './path-oracle.js';
 
 function checkTime(sde: Sde, t: number): void {
   if (!(t >= 0 && t <= sde.T)) throw new RangeError(`time ${t} is outside [0, ${sde.T}]`);
@@ -74,19 +74,8 @@ export function marginal(sde: Sde, data: Gmm, t: number): Gmm {
   }
 }
 
-/** Memoise marginals by time (samplers ask for the same few times again and again). */
-function cachedMarginal(sde: Sde, data: Gmm): (t: number) => Gmm {
-  const cache = new Map<number, Gmm>();
-  return (t) => {
-    let g = cache.get(t);
-    if (!g) {
-      if (cache.size >= 4096) cache.clear();
-      g = marginal(sde, data, t);
-      cache.set(t, g);
-    }
-    return g;
-  };
-}
+/** Marginals memoised by time. */
+const cachedMarginal = (sde: Sde, data: Gmm): ((t: number) => Gmm) => memoByTime((t) => marginal(sde, data, t));
 
 /**
  * The exact score of the perturbed data distribution: s(x, t) = ∇ log p_t(x) for VE/VP/sub-VP,

@@ -22,18 +22,24 @@ export function pathMarginal(path: GaussianPath, data: Gmm, t: number): Gmm {
   });
 }
 
-function cached(path: GaussianPath, data: Gmm): (t: number) => Gmm {
+/**
+ * Memoise a mixture marginal by time (samplers ask for the same few times again and again); the
+ * cache is cleared when it reaches 4096 times.
+ */
+export function memoByTime(f: (t: number) => Gmm): (t: number) => Gmm {
   const cache = new Map<number, Gmm>();
   return (t) => {
     let g = cache.get(t);
     if (!g) {
       if (cache.size >= 4096) cache.clear();
-      g = pathMarginal(path, data, t);
+      g = f(t);
       cache.set(t, g);
     }
     return g;
   };
 }
+
+const cached = (path: GaussianPath, data: Gmm): ((t: number) => Gmm) => memoByTime((t) => pathMarginal(path, data, t));
 
 /** Exact log p_t(x) per sample: [n]. */
 export function pathLogDensity(path: GaussianPath, data: Gmm): (x: Tensor, t: number) => Tensor {
