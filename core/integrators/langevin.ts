@@ -40,7 +40,7 @@ function checkPositive(v: number, name: string): void {
 /** One unadjusted Langevin step with step size ε. */
 export function langevinStep(score: Score, x: Tensor, eps: number, k: PRNGKey): Tensor {
   const z = normal(k, x.shape, { backend: x.backend, dtype: x.dtype as 'float32' | 'float64' });
-  return add(add(x, mul(score(x), eps / 2)), mul(z, Math.sqrt(eps)));
+  return langevinStepper((y) => score(y), () => eps).step(x, 0, 0, [z]);
 }
 
 /** MALA's loop: step k from foldIn(key, k), intermediates released each step. */
