@@ -3,7 +3,7 @@
  * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
  */
 import * as sk from '../index.js';
-import { buildNet, checkSampler, type DataSpec, denoiseStep, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
+import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
   const c = await sk.loadCheckpoint(path);
@@ -48,6 +48,8 @@ export interface CliSampleArgs extends ScoreSource {
   readonly snr: number;
   readonly backend: string;
   readonly seed: number;
+  /** --grid (default uniform). */
+  readonly grid?: string;
 }
 
 /** A `scorekit sample` run as a SampleSetup (the job factory of --threads; the same key as sk.runSampler). */
@@ -60,7 +62,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
     throw new Error(`--threads and --chunk need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
   }
   const stepper = s.stepper(sde, score, a);
-  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise) } };
+  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid ?? 'uniform', a.steps, a.eps) } };
 }
 
 export const sampleJob = (a: CliSampleArgs): sk.SampleJob => ({ module: import.meta.url, factory: 'cliSampleSetup', args: a });

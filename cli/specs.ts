@@ -131,3 +131,10 @@ export function dataPart(sde: sk.Sde, x: sk.Tensor): sk.Tensor {
     default: return sk.unknownSde(sde);
   }
 }
+
+/** The --grid of a run: a timeGrid kind, or the times of a Karras grid. */
+export function gridOf(sde: sk.Sde, name: string, steps: number, eps: number): sk.GridKind | Float64Array {
+  if (name === 'uniform' || name === 'quadratic') return name;
+  if (name === 'karras') return sk.karrasGrid(sde, steps, eps);
+  throw new Error(`unknown grid '${name}'; use uniform, quadratic or karras`);
+}

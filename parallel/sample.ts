@@ -115,5 +115,5 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
     if (!o.pool) await pool.close();
   }
   const so = setup.options;
-  return { x: out.tensor(so.backend), nfe, grid: timeGrid({ steps, T: so.sde.T, eps: so.eps ?? 1e-3, kind: so.grid }) };
+  return { x: out.tensor(so.backend), nfe, grid: typeof so.grid === 'object' ? Float64Array.from(so.grid) : timeGrid({ steps, T: so.sde.T, eps: so.eps ?? 1e-3, kind: so.grid }) };
 }

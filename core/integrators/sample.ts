@@ -24,7 +24,11 @@ export interface SampleOptions extends StateOptions {
   readonly steps: number;
   /** Sampling end time ε (default 1e-3). */
   readonly eps?: number;
-  readonly grid?: GridKind;
+  /**
+   * A grid kind (timeGrid from T to eps), or the grid itself: `steps` + 1 decreasing times from T
+   * (pathTimeGrid gives Karras and log-SNR grids on any Gaussian path); eps is then its last time.
+   */
+  readonly grid?: GridKind | ArrayLike<number>;
   /** Final denoising step (and the score it uses). */
   readonly denoise?: { readonly kind: DenoiseKind; readonly score: ScoreFn };
   /** Start from this state instead of a prior draw. */
@@ -45,6 +49,15 @@ export interface SampleResult extends IntegrateResult {
   readonly grid: Float64Array;
 }
 
+/** A given grid: steps + 1 finite times decreasing from T. */
+function explicitGrid(g: ArrayLike<number>, steps: number, T: number): Float64Array {
+  const grid = Float64Array.from(g);
+  if (grid.length !== steps + 1) throw new RangeError(`sample: a grid of ${grid.length} times has ${grid.length - 1} steps, but steps is ${steps}`);
+  if (grid[0] !== T) throw new RangeError(`sample: the grid must start at T = ${T} (the prior's time), got ${grid[0]}`);
+  for (let i = 1; i < grid.length; i++) if (!(grid[i] < grid[i - 1]) || !(grid[i] >= 0)) throw new RangeError(`sample: grid times must decrease to t ≥ 0, but t_${i} = ${grid[i]} after t_${i - 1} = ${grid[i - 1]}`);
+  return grid;
+}
+
 /** The keys of a sampling run: the prior draw's and the step noise's (every driver splits k the same way). */
 export function samplingKeys(k: PRNGKey): { readonly prior: PRNGKey; readonly noise: PRNGKey } {
   const [prior, noise] = split(k, 2);
@@ -54,8 +67,9 @@ export function samplingKeys(k: PRNGKey): { readonly prior: PRNGKey; readonly no
 export function sample(k: PRNGKey, o: SampleOptions): SampleResult {
   if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`sample: n must be a positive integer, got ${o.n}`);
   if (!Number.isInteger(o.d) || o.d < 1) throw new RangeError(`sample: d must be a positive integer, got ${o.d}`);
-  const eps = o.eps ?? 1e-3;
-  const grid = timeGrid({ steps: o.steps, T: o.sde.T, eps, kind: o.grid });
+  const grid = typeof o.grid === 'object' ? explicitGrid(o.grid, o.steps, o.sde.T) : timeGrid({ steps: o.steps, T: o.sde.T, eps: o.eps ?? 1e-3, kind: o.grid });
+  const eps = grid[grid.length - 1];
+  if (o.denoise && !(eps > 0)) throw new RangeError(`sample: the grid ends at t = ${eps}, on the data; a final denoising step needs a grid that ends at ε > 0`);
   const { prior: kp, noise: ki } = samplingKeys(k);
   const rowOffset = o.rowOffset ?? 0;
   checkRowOffset(o.stepper, rowOffset);

@@ -13,6 +13,7 @@ import { type Sde, type SdeKind, unknownSde } from '../sde/sde.js';
 import { denoise, type DenoiseKind } from './denoise.js';
 import { sample } from './sample.js';
 import type { NoiseSource, Progress, Stepper } from './stepper.js';
+import type { GridKind } from '../sde/timegrid.js';
 
 /** Tuning options; each sampler lists the ones it reads in `options`. */
 export interface SamplerOptions {
@@ -90,6 +91,8 @@ export interface RunOptions extends DriveOptions {
   readonly trajectory?: boolean;
   /** The step noise of a fixed-grid sampler (default: the key's per-step stream). */
   readonly noise?: NoiseSource;
+  /** A fixed-grid sampler's grid: a kind, or the times themselves (see SampleOptions.grid). */
+  readonly grid?: GridKind | ArrayLike<number>;
 }
 
 export interface SampleRun {
@@ -120,6 +123,7 @@ export async function runSampler(k: PRNGKey, s: Sampler, sde: Sde, score: ScoreF
   if (s.grid === 'fixed') return sample(k, { ...o, sde, stepper: s.stepper(sde, score, o) });
   if (o.trajectory) throw new RangeError(`a trajectory needs a fixed-grid sampler, not ${s.name}`);
   if (o.noise) throw new RangeError(`${s.name} draws its own noise: a noise source needs a fixed-grid sampler`);
+  if (o.grid !== undefined) throw new RangeError(`${s.name} chooses its own times: a grid needs a fixed-grid sampler`);
   const r = await s.drive(k, sde, score, o);
   if (!o.denoise) return r;
   const x = denoise(sde, o.denoise.score, r.x, o.eps ?? 1e-3, o.denoise.kind);

@@ -8,8 +8,10 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { mul } from '../tensor/ops/elementwise.js';
-import { edmPath, type EdmConfig, type GaussianPath, type GaussianPathKind, rfPath, vpCosinePath, type CosineConfig, vpLogSnrPath, type LogSnrConfig } from './gaussian-path.js';
+import { edmPath, type EdmConfig, type GaussianPath, type GaussianPathKind, linearSdePath, rfPath, vpCosinePath, type CosineConfig, vpLogSnrPath, type LogSnrConfig } from './gaussian-path.js';
 import type { SdeBase } from './types.js';
+import { pathTimeGrid } from './path-grid.js';
+import { type Sde, unknownSde } from './sde.js';
 
 export type PathSdeKind = Exclude<GaussianPathKind, 've' | 'vp' | 'subvp'>;
 
@@ -51,3 +53,28 @@ export const rfSde = (o: { readonly delta?: number } = {}): PathSde => pathSde(r
 export const vpCosineSde = (cfg: CosineConfig = {}): PathSde => pathSde(vpCosinePath(cfg));
 /** The VP path linear in log-SNR. */
 export const vpLogSnrSde = (cfg: LogSnrConfig = {}): PathSde => pathSde(vpLogSnrPath(cfg));
+
+/** The Gaussian path whose marginals an SDE has, or undefined (CLD's (x, v) state is not one). */
+export function gaussianPathOf(sde: Sde): GaussianPath | undefined {
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': return linearSdePath(sde);
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return sde.path;
+    case 'cld': return undefined;
+    default: return unknownSde(sde);
+  }
+}
+
+/**
+ * A Karras ρ-grid (path-grid.ts) between the SDE's start time T and eps, in σ̃ = σ/α: σ̃(T) down
+ * to σ̃(eps), then a last step to t = 0 (EDM's sampler ends on the data: no denoising step).
+ */
+export function karrasGrid(sde: Sde, steps: number, eps: number, rho = 7): Float64Array {
+  const path = gaussianPathOf(sde);
+  if (!path) throw new RangeError(`a Karras grid needs a Gaussian path; ${sde.kind} is not one (use uniform or quadratic)`);
+  if (!(eps > 0 && eps < sde.T)) throw new RangeError(`Karras grid: eps must lie in (0, ${sde.T}), got ${eps}`);
+  const st = (t: number): number => path.sigma(t) / path.alpha(t);
+  const g = pathTimeGrid(path, { kind: 'karras', steps, sigmaMin: st(eps), sigmaMax: st(sde.T), rho });
+  g[0] = sde.T;
+  return g;
+}
+

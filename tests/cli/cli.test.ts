@@ -64,6 +64,10 @@ describe('scorekit CLI', () => {
     }
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'edm', '--sampler', 'rd', '--out', p('rd.json')], /sampler 'rd' needs a DDPM\/SMLD discretisation, which the edm path lacks/, p('rd.json'));
     badInput(['train', '--data', '8gaussians', '--sde', 'rf', '--out', p('rf.ckpt')], /training on the rf path is not offered by the command line yet/, p('rf.ckpt'));
+    ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'edm', '--sampler', 'ode-heun', '--steps', '18', '--grid', 'karras', '--n', '50', '--out', p('karras.json')));
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'edm', '--sampler', 'ode-heun', '--grid', 'karras', '--denoise', '--out', p('k2.json')], /ends at t = 0, on the data/, p('k2.json'));
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--grid', 'karras', '--out', p('k3.json')], /needs a Gaussian path; cld is not one/, p('k3.json'));
+    badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--grid', 'zigzag', '--out', p('k4.json')], /unknown grid 'zigzag'/, p('k4.json'));
   });
 
   it('train → sample → eval → nll on a mixture, with a loss plot and a sample plot', () => {
