@@ -39,7 +39,7 @@ export const sampleCommand: Command = {
     steps: { kind: 'int', default: 100, min: 1, help: 'sampler steps' },
     n: { kind: 'int', default: 1000, min: 1, help: 'number of samples' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε ∈ (0, T)' },
-    grid: { kind: 'string', default: 'uniform', help: "time grid of fixed-grid samplers: uniform | quadratic (CLD-SGM's) | karras (EDM's ρ = 7 in σ/α, ending on the data: no --denoise; Gaussian paths)" },
+    grid: { kind: 'string', default: 'uniform', help: "time grid of fixed-grid samplers: uniform | quadratic (CLD-SGM's) | karras (EDM's ρ = 7 in σ/α, ending on the data: no --denoise) | logsnr (uniform in log-SNR, DPM-Solver's); the last two on Gaussian paths" },
     ...tuningOptions,
     denoise: { kind: 'flag', help: 'final denoising step (Tweedie; a noise-free Euler step for CLD)' },
     out: { kind: 'string', help: 'output FILE.json or FILE.csv (required)' },

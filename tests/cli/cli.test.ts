@@ -68,6 +68,8 @@ describe('scorekit CLI', () => {
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'edm', '--sampler', 'ode-heun', '--grid', 'karras', '--denoise', '--out', p('k2.json')], /ends at t = 0, on the data/, p('k2.json'));
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--grid', 'karras', '--out', p('k3.json')], /needs a Gaussian path; cld is not one/, p('k3.json'));
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--grid', 'zigzag', '--out', p('k4.json')], /unknown grid 'zigzag'/, p('k4.json'));
+    ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'ode-heun', '--steps', '10', '--grid', 'logsnr', '--denoise', '--n', '50', '--out', p('logsnr.json')));
+    assert.ok(JSON.parse(readFileSync(p('logsnr.json'), 'utf8')).samples.flat().every(Number.isFinite));
   });
 
   it('train → sample → eval → nll on a mixture, with a loss plot and a sample plot', () => {
