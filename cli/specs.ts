@@ -135,13 +135,6 @@ export function dataPart(sde: sk.Sde, x: sk.Tensor): sk.Tensor {
 /** The --grid of a run: a timeGrid kind, or the times of a Karras grid. */
 export function gridOf(sde: sk.Sde, name: string, steps: number, eps: number): sk.GridKind | Float64Array {
   if (name === 'uniform' || name === 'quadratic') return name;
-  if (name === 'karras') return sk.karrasGrid(sde, steps, eps);
-  if (name === 'logsnr') {
-    const path = sk.gaussianPathOf(sde);
-    if (!path) throw new Error(`a log-SNR grid needs a Gaussian path; ${sde.kind} is not one (use uniform or quadratic)`);
-    const g = sk.pathTimeGrid(path, { kind: 'logsnr', steps, tMin: eps, tMax: sde.T });
-    g[0] = sde.T;
-    return g;
-  }
+  if (name === 'karras' || name === 'logsnr') return sk.sdePathGrid(sde, name, steps, eps);
   throw new Error(`unknown grid '${name}'; use uniform, quadratic, karras or logsnr`);
 }

@@ -9,7 +9,7 @@ export {
   gaussianPath, linearSdePath, edmPath, edmPrecond, vpCosinePath, rfPath, vpLogSnrPath, checkPathTime,
 } from './gaussian-path.js';
 export { type Parameterisation, PARAMETERISATIONS, affineOf, conversionCoefs, convertPrediction, asParameterisation } from './parameterisation.js';
-export { pathSde, edmSde, rfSde, vpCosineSde, vpLogSnrSde, gaussianPathOf, karrasGrid, type PathSde, type PathSdeKind } from './path-sde.js';
+export { pathSde, edmSde, rfSde, vpCosineSde, vpLogSnrSde, gaussianPathOf, karrasGrid, sdePathGrid, type PathSde, type PathSdeKind } from './path-sde.js';
 export { pathMarginal, pathLogDensity, pathScore, pathOracle } from './path-oracle.js';
 export { pathTimeGrid, type PathGridKind, type PathGridOptions, PATH_GRID_KINDS } from './path-grid.js';
 export { cosineBetas } from './cosine-betas.js';

@@ -65,16 +65,23 @@ export function gaussianPathOf(sde: Sde): GaussianPath | undefined {
 }
 
 /**
- * A Karras ρ-grid (path-grid.ts) between the SDE's start time T and eps, in σ̃ = σ/α: σ̃(T) down
- * to σ̃(eps), then a last step to t = 0 (EDM's sampler ends on the data: no denoising step).
+ * A sampling grid of an SDE on its Gaussian path (path-grid.ts), from its start time T to eps:
+ * - 'karras': the ρ-grid in σ̃ = σ/α from σ̃(T) to σ̃(eps), then a last step to t = 0 (EDM's sampler
+ *   ends on the data: no denoising step);
+ * - 'logsnr': uniform in log-SNR from λ(T) to λ(eps) (DPM-Solver's).
+ * The first time is T itself, where the prior is drawn.
  */
-export function karrasGrid(sde: Sde, steps: number, eps: number, rho = 7): Float64Array {
+export function sdePathGrid(sde: Sde, kind: 'karras' | 'logsnr', steps: number, eps: number, rho = 7): Float64Array {
   const path = gaussianPathOf(sde);
-  if (!path) throw new RangeError(`a Karras grid needs a Gaussian path; ${sde.kind} is not one (use uniform or quadratic)`);
-  if (!(eps > 0 && eps < sde.T)) throw new RangeError(`Karras grid: eps must lie in (0, ${sde.T}), got ${eps}`);
+  if (!path) throw new RangeError(`a ${kind} grid needs a Gaussian path; ${sde.kind} is not one (use uniform or quadratic)`);
+  if (!(eps > 0 && eps < sde.T)) throw new RangeError(`${kind} grid: eps must lie in (0, ${sde.T}), got ${eps}`);
   const st = (t: number): number => path.sigma(t) / path.alpha(t);
-  const g = pathTimeGrid(path, { kind: 'karras', steps, sigmaMin: st(eps), sigmaMax: st(sde.T), rho });
+  const g = kind === 'karras'
+    ? pathTimeGrid(path, { kind, steps, sigmaMin: st(eps), sigmaMax: st(sde.T), rho })
+    : pathTimeGrid(path, { kind, steps, tMin: eps, tMax: sde.T });
   g[0] = sde.T;
   return g;
 }
 
+/** The Karras ρ-grid of sdePathGrid. */
+export const karrasGrid = (sde: Sde, steps: number, eps: number, rho = 7): Float64Array => sdePathGrid(sde, 'karras', steps, eps, rho);
