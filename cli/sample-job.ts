@@ -3,13 +3,14 @@
  * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
  */
 import * as sk from '../index.js';
-import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
+import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, parameterisationOf, parseData, scoreFnOf } from './specs.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
   const c = await sk.loadCheckpoint(path);
   const meta = c.meta as unknown as ModelMeta;
   if (meta.format !== 'scorekit-model') throw new Error(`${path} is a scorekit checkpoint but not of a model trained by 'scorekit train'`);
   const sde = makeSde(meta.sde.kind, meta.sde.config);
+  if (meta.param !== undefined) parameterisationOf(meta.param);
   const net = buildNet(meta, be);
   const params = sk.restoreTree(net.init, c.tensors, c.meta.hasEma ? 'ema' : 'params', { backend: be });
   return { meta, sde, score: scoreFnOf(meta, net, sde, params) };
@@ -48,7 +49,7 @@ export interface CliSampleArgs extends ScoreSource {
   readonly snr: number;
   readonly backend: string;
   readonly seed: number;
-  /** --grid (default uniform). */
+  /** --grid (default: defaultGrid of the SDE). */
   readonly grid?: string;
 }
 
@@ -62,7 +63,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
     throw new Error(`--threads and --chunk need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
   }
   const stepper = s.stepper(sde, score, a);
-  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid ?? 'uniform', a.steps, a.eps) } };
+  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid, a.steps, a.eps) } };
 }
 
 export const sampleJob = (a: CliSampleArgs): sk.SampleJob => ({ module: import.meta.url, factory: 'cliSampleSetup', args: a });

@@ -44,8 +44,31 @@ export function makeSde(name: string, cfg: Record<string, number> = {}): sk.Sde 
   }
 }
 
-export const LOSSES = ['dsm', 'ssm', 'ssm-vr', 'ism', 'hsm', 'qc'] as const;
+export const LOSSES = ['dsm', 'ssm', 'ssm-vr', 'ism', 'hsm', 'qc', 'edm', 'cfm'] as const;
 export const MODELS = ['mlp', 'energy'] as const;
+
+/**
+ * What a trained network predicts (`--param`). VE/VP/sub-VP models without one predict the score
+ * through the output scaling s = F/σ(t) (score_sde's); a model with a parameterisation is trained
+ * with denoising regression in that form (pathDsmLoss) and converted to the score per time
+ * (convertPrediction). On EDM the network is always the preconditioned denoiser (x0).
+ */
+export function parameterisationOf(name: string): sk.Parameterisation {
+  const p = sk.PARAMETERISATIONS.find((q) => q === name);
+  if (!p) throw new Error(`unknown parameterisation '${name}'; use one of ${sk.PARAMETERISATIONS.join(', ')}`);
+  return p;
+}
+
+/** The parameterisation a loss trains on an SDE when --param is not given (undefined: the scaled score of VE/VP/sub-VP, or CLD's velocity score). */
+export function defaultParam(sde: sk.Sde, loss: string): sk.Parameterisation | undefined {
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': case 'cld': return undefined;
+    case 'edm': return 'x0';
+    case 'rf': return 'velocity';
+    case 'vp-cosine': case 'vp-logsnr': return loss === 'cfm' ? 'velocity' : 'eps';
+    default: return sk.unknownSde(sde);
+  }
+}
 
 export interface ModelMeta {
   readonly format: 'scorekit-model';
@@ -56,6 +79,8 @@ export interface ModelMeta {
   readonly data: string;
   readonly dim: number;
   readonly lambda?: number;
+  /** What the network predicts (absent: the scaled score of VE/VP/sub-VP, or CLD's velocity score). */
+  readonly param?: sk.Parameterisation;
 }
 
 /** The network of a model description (its Fourier buffer comes from the stored key). */
@@ -77,7 +102,7 @@ export function scoreModel(meta: Pick<ModelMeta, 'model' | 'sde' | 'dim'>, net: 
   switch (sde.kind) {
     case 've': case 'vp': case 'subvp': return sk.scaleOutput(base, (t) => sde.stdOf(t));
     case 'cld': return base;
-    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': throw new Error(`no command-line score model for the ${sde.kind} path yet`);
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return base;
     default: return sk.unknownSde(sde);
   }
 }
@@ -85,28 +110,61 @@ export function scoreModel(meta: Pick<ModelMeta, 'model' | 'sde' | 'dim'>, net: 
 /** A sampler-ready score s(x, t) at one time from trained parameters. */
 export function scoreFnOf(meta: ModelMeta, net: sk.Mlp, sde: sk.Sde, params: sk.MlpParams): sk.ScoreFn {
   const model = scoreModel(meta, net, sde);
+  const at = (x: sk.Tensor, t: number): sk.Tensor => sk.full([x.shape[0]], t, { backend: x.backend, dtype: x.dtype });
+  const converted = (path: sk.GaussianPath, param: sk.Parameterisation, pred: (x: sk.Tensor, t: number) => sk.Tensor): sk.ScoreFn =>
+    (x, t) => sk.convertPrediction(path, param, 'score', t, x, pred(x, t));
   switch (sde.kind) {
-    case 've': case 'vp': case 'subvp': return (x, t) => model(params, x, sk.full([x.shape[0]], t, { backend: x.backend, dtype: x.dtype }));
+    case 've': case 'vp': case 'subvp':
+      return meta.param === undefined
+        ? (x, t) => model(params, x, at(x, t))
+        : converted(sk.linearSdePath(sde), meta.param, (x, t) => net.apply(params, x, at(x, t)));
     case 'cld': return sk.cldScoreFn(sde, model, params, { objective: meta.loss === 'dsm' ? 'dsm' : 'hsm' });
-    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': throw new Error(`no command-line score model for the ${sde.kind} path yet`);
+    case 'edm': {
+      const edm = sk.edmPath(sde.config);
+      return converted(edm, 'x0', (x, t) => sk.edmDenoise(edm, net.apply, params, x, new Float64Array(x.shape[0]).fill(t)));
+    }
+    case 'vp-cosine': case 'rf': case 'vp-logsnr':
+      return converted(sde.path, meta.param ?? 'eps', (x, t) => net.apply(params, x, at(x, t)));
     default: return sk.unknownSde(sde);
   }
 }
 
-export function checkPairing(sde: sk.Sde, loss: string, model: string, sampler?: string): void {
+/**
+ * The losses, models and parameterisations each SDE trains with: VE/VP/sub-VP every score-matching
+ * loss (and DSM in any parameterisation), CLD hsm or dsm, EDM its preconditioned loss, rectified
+ * flow conditional flow matching or DSM in any parameterisation, the VP paths DSM in any one.
+ */
+export function checkPairing(sde: sk.Sde, loss: string, model: string, param?: sk.Parameterisation, sampler?: string): void {
   if (!(LOSSES as readonly string[]).includes(loss)) throw new Error(`unknown loss '${loss}'; use one of ${LOSSES.join(', ')}`);
   if (!(MODELS as readonly string[]).includes(model)) throw new Error(`unknown model '${model}'; use one of ${MODELS.join(', ')}`);
+  const scalar = ['dsm', 'ssm', 'ssm-vr', 'ism', 'qc'];
   switch (sde.kind) {
     case 've': case 'vp': case 'subvp':
       if (loss === 'hsm') throw new Error(`hybrid score matching (hsm) needs the CLD SDE, not ${sde.kind}`);
+      if (!scalar.includes(loss)) throw new Error(`loss '${loss}' is not available for ${sde.kind}; use one of ${scalar.join(', ')}`);
+      if (param !== undefined && param !== 'score') {
+        if (loss !== 'dsm') throw new Error(`--param ${param} trains by denoising regression: use --loss dsm, not ${loss}`);
+        if (model === 'energy') throw new Error(`energy models give a score (s = −∇E): --param ${param} needs --model mlp`);
+      }
       break;
     case 'cld':
       if (!['hsm', 'dsm'].includes(loss)) throw new Error(`loss '${loss}' is not available for CLD; use hsm or dsm`);
       if (model === 'energy') throw new Error('energy models give a full score; CLD models learn the velocity score: use --model mlp');
+      if (param !== undefined) throw new Error('CLD models learn the velocity score; --param applies to the Gaussian paths (ve, vp, subvp, edm, rf, vp-cosine, vp-logsnr)');
       break;
-    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': throw new Error(`training on the ${sde.kind} path is not offered by the command line yet (the library has pathDsmLoss, cfmLoss and edmLoss); sample it with --score exact`);
+    case 'edm':
+      if (loss !== 'edm') throw new Error(`the edm path trains its preconditioned denoiser with --loss edm, not ${loss}`);
+      if (param !== undefined && param !== 'x0') throw new Error(`the EDM loss trains a denoiser (--param x0), not ${param}; a sampler converts it to any parameterisation`);
+      break;
+    case 'rf': case 'vp-cosine': case 'vp-logsnr':
+      if (loss === 'cfm') {
+        if (sde.kind !== 'rf') throw new Error(`conditional flow matching (cfm) is rectified flow's; on the ${sde.kind} path use --loss dsm --param velocity`);
+        if (param !== undefined && param !== 'velocity') throw new Error(`cfm trains the flow velocity (--param velocity), not ${param}; use --loss dsm --param ${param}`);
+      } else if (loss !== 'dsm') throw new Error(`loss '${loss}' is not available on the ${sde.kind} path; use dsm${sde.kind === 'rf' ? ' or cfm' : ''}`);
+      break;
     default: sk.unknownSde(sde);
   }
+  if (model === 'energy' && sde.kind !== 've' && sde.kind !== 'vp' && sde.kind !== 'subvp') throw new Error(`energy models are trained on ve, vp or subvp, not ${sde.kind}: use --model mlp`);
   if (sampler !== undefined) checkSampler(sde, sampler);
 }
 
@@ -132,9 +190,20 @@ export function dataPart(sde: sk.Sde, x: sk.Tensor): sk.Tensor {
   }
 }
 
-/** The --grid of a run: a timeGrid kind, or the times of a Karras grid. */
-export function gridOf(sde: sk.Sde, name: string, steps: number, eps: number): sk.GridKind | Float64Array {
-  if (name === 'uniform' || name === 'quadratic') return name;
-  if (name === 'karras' || name === 'logsnr') return sk.sdePathGrid(sde, name, steps, eps);
-  throw new Error(`unknown grid '${name}'; use uniform, quadratic, karras or logsnr`);
+/** The grid a fixed-grid run uses when --grid is not given: EDM's ρ-grid on edm, uniform in log-SNR on the cosine and log-SNR VP paths (whose drift is stiff near T in t), uniform in t elsewhere. */
+export function defaultGrid(sde: sk.Sde): 'uniform' | 'karras' | 'logsnr' {
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': case 'cld': case 'rf': return 'uniform';
+    case 'edm': return 'karras';
+    case 'vp-cosine': case 'vp-logsnr': return 'logsnr';
+    default: return sk.unknownSde(sde);
+  }
+}
+
+/** The --grid of a run (default: defaultGrid): a timeGrid kind, or the times of a Karras or log-SNR grid. */
+export function gridOf(sde: sk.Sde, name: string | undefined, steps: number, eps: number): sk.GridKind | Float64Array {
+  const kind = name ?? defaultGrid(sde);
+  if (kind === 'uniform' || kind === 'quadratic') return kind;
+  if (kind === 'karras' || kind === 'logsnr') return sk.sdePathGrid(sde, kind, steps, eps);
+  throw new Error(`unknown grid '${kind}'; use uniform, quadratic, karras or logsnr`);
 }

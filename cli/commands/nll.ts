@@ -6,12 +6,12 @@ import { modelFromCheckpoint } from '../sample-job.js';
 export const nllCommand: Command = {
   name: 'nll',
   usage: 'scorekit nll (--ckpt CKPT | --score exact --sde NAME) --data NAME|gmm:FILE.json [--n COUNT]',
-  summary: 'Negative log-likelihood and bits/dim of fresh data through the probability-flow ODE (VE / VP / sub-VP).',
+  summary: 'Negative log-likelihood and bits/dim of fresh data through the probability-flow ODE (VE, VP, sub-VP and the Gaussian paths).',
   options: {
     ckpt: { kind: 'string', help: 'checkpoint written by scorekit train' },
     score: { kind: 'string', help: "'exact' for the exact score of a gmm:FILE.json mixture" },
     data: { kind: 'string', help: 'data to evaluate (required)' },
-    sde: { kind: 'string', help: 've | vp | subvp (with --score exact)' },
+    sde: { kind: 'string', help: 've | vp | subvp | edm | rf | vp-cosine | vp-logsnr (with --score exact)' },
     n: { kind: 'int', default: 200, min: 1, help: 'number of data points' },
     ...COMMON,
   },
@@ -29,7 +29,7 @@ export const nllCommand: Command = {
       sde = makeSde(o.sde as string);
       score = sk.exactScore(sde, data.gmm);
     }
-    if (sde.kind === 'cld') throw new Error('nll for CLD needs the initial-velocity marginalisation, not implemented yet; use a VE/VP/sub-VP model');
+    if (sde.kind === 'cld') throw new Error('nll for CLD needs the initial-velocity marginalisation, not implemented yet; use a model of a Gaussian path (ve, vp, subvp, edm, rf, vp-cosine, vp-logsnr)');
     const [kd, kp] = sk.random.split(sk.random.key(o.seed as number), 2);
     const x = data.sample(kd, o.n as number, be);
     const r = await sk.logLikelihood(sde, score, x, { key: kp });

@@ -2,7 +2,7 @@ import * as sk from '../../index.js';
 import { writeFileAtomic } from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import type { OptionSpec, Parsed } from '../args.js';
-import { checkSampler, dataPart, denoiseStep, gridOf, SDE_NAMES } from '../specs.js';
+import { checkSampler, dataPart, defaultGrid, denoiseStep, gridOf, SDE_NAMES } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
@@ -39,7 +39,7 @@ export const sampleCommand: Command = {
     steps: { kind: 'int', default: 100, min: 1, help: 'sampler steps' },
     n: { kind: 'int', default: 1000, min: 1, help: 'number of samples' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε ∈ (0, T)' },
-    grid: { kind: 'string', default: 'uniform', help: "time grid of fixed-grid samplers: uniform | quadratic (CLD-SGM's) | karras (EDM's ρ = 7 in σ/α, ending on the data: no --denoise) | logsnr (uniform in log-SNR, DPM-Solver's); the last two on Gaussian paths" },
+    grid: { kind: 'string', help: "time grid of fixed-grid samplers: uniform | quadratic (CLD-SGM's) | karras (EDM's ρ = 7 in σ/α, ending on the data: no --denoise) | logsnr (uniform in log-SNR, DPM-Solver's); the last two on Gaussian paths. Default: karras on edm, logsnr on vp-cosine and vp-logsnr, uniform elsewhere" },
     ...tuningOptions,
     denoise: { kind: 'flag', help: 'final denoising step (Tweedie; a noise-free Euler step for CLD)' },
     out: { kind: 'string', help: 'output FILE.json or FILE.csv (required)' },
@@ -60,8 +60,9 @@ export const sampleCommand: Command = {
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
     const sampler = checkSampler(sde, o.sampler as string);
-    if (sampler.grid !== 'fixed' && o.grid !== 'uniform') throw new Error(`--grid needs a fixed-grid sampler; ${sampler.name} chooses its own times`);
-    const grid = sampler.grid === 'fixed' ? gridOf(sde, o.grid as string, o.steps as number, eps) : undefined;
+    if (sampler.grid !== 'fixed' && o.grid !== undefined) throw new Error(`--grid needs a fixed-grid sampler; ${sampler.name} chooses its own times`);
+    if (o.denoise && o.grid === undefined && sampler.grid === 'fixed' && defaultGrid(sde) === 'karras') throw new Error(`--denoise: the default grid on ${sde.kind} is karras, which ends on the data; give --grid uniform or logsnr for a final denoising step`);
+    const grid = sampler.grid === 'fixed' ? gridOf(sde, o.grid as string | undefined, o.steps as number, eps) : undefined;
     if (o.trajectory && sampler.grid !== 'fixed') throw new Error(`--trajectory needs a fixed-grid sampler, not ${sampler.name}`);
     const threads = o.threads as number | undefined;
     const chunk = o.chunk as number | undefined;
@@ -69,7 +70,7 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const r = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined,
       }), { threads: threads ?? 1, chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuningOf(o), n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,

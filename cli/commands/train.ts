@@ -1,18 +1,20 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
-import { buildNet, checkPairing, makeSde, type ModelMeta, parseData, scoreModel } from '../specs.js';
+import { buildNet, checkPairing, defaultParam, makeSde, type ModelMeta, parameterisationOf, parseData, scoreModel, SDE_NAMES } from '../specs.js';
 import { progressBar } from '../progress.js';
 import { figure } from '../plot/svg.js';
 import { writeFigure } from '../plot/png.js';
 
 export const trainCommand: Command = {
   name: 'train',
-  usage: 'scorekit train --data NAME|gmm:FILE.json --sde ve|vp|subvp|cld --loss dsm|ssm|ssm-vr|ism|hsm|qc --out CKPT [options]',
+  usage: `scorekit train --data NAME|gmm:FILE.json --sde ${SDE_NAMES.join('|')} --loss dsm|ssm|ssm-vr|ism|hsm|qc|edm|cfm [--param score|eps|x0|v|velocity] --out CKPT [options]`,
   summary: 'Train a score model and save a checkpoint (parameters, Adam state, EMA, metadata).',
   options: {
     data: { kind: 'string', help: 'toy data set name or gmm:FILE.json (required)' },
-    sde: { kind: 'string', default: 'vp', help: 've | vp | subvp | cld' },
-    loss: { kind: 'string', default: 'dsm', help: 'dsm | ssm | ssm-vr | ism | hsm (CLD) | qc (QCSGM)' },
+    sde: { kind: 'string', default: 'vp', help: SDE_NAMES.join(' | ') },
+    loss: { kind: 'string', help: 'dsm (default; edm on the edm path, cfm on rf) | ssm | ssm-vr | ism | hsm (CLD) | qc (QCSGM) | edm (EDM preconditioned, on edm) | cfm (conditional flow matching, on rf)' },
+    param: { kind: 'string', help: 'what the network predicts with --loss dsm: score | eps | x0 | v | velocity (default: the scaled score on ve/vp/subvp, eps on vp-cosine/vp-logsnr, velocity on rf, x0 on edm)' },
+    'sigma-data': { kind: 'number', min: 0, help: "EDM's σ_data, the data's standard deviation per coordinate (default 0.5, EDM's for images in [−1, 1])" },
     model: { kind: 'string', default: 'mlp', help: 'mlp | energy (s = −∇E)' },
     steps: { kind: 'int', default: 2000, min: 1, help: 'optimisation steps' },
     batch: { kind: 'int', default: 256, min: 2, help: 'batch size' },
@@ -31,15 +33,19 @@ export const trainCommand: Command = {
     if (!((o.ema as number) < 1)) throw new Error(`--ema must be below 1, got ${o.ema}`);
     const be = await sk.getBackend(o.backend as string);
     const data = await parseData(o.data as string);
-    const sde = makeSde(o.sde as string);
-    const loss = o.loss as string;
-    checkPairing(sde, loss, o.model as string);
+    if (o['sigma-data'] !== undefined && o.sde !== 'edm') throw new Error(`--sigma-data is EDM's; it does not apply to --sde ${o.sde}`);
+    const sde = makeSde(o.sde as string, o['sigma-data'] !== undefined ? { sigmaData: o['sigma-data'] as number } : {});
+    const loss = (o.loss as string | undefined) ?? (sde.kind === 'edm' ? 'edm' : sde.kind === 'rf' ? 'cfm' : 'dsm');
+    const given = o.param === undefined ? undefined : parameterisationOf(o.param as string);
+    checkPairing(sde, loss, o.model as string, given);
+    // VE/VP/sub-VP keep their scaled-score model unless another parameterisation is asked for
+    const param = given === 'score' && (sde.kind === 've' || sde.kind === 'vp' || sde.kind === 'subvp') ? undefined : given ?? defaultParam(sde, loss);
     const [km, kt] = sk.random.split(sk.random.key(o.seed as number), 2);
     const meta: ModelMeta = {
       format: 'scorekit-model', version: 1,
       model: { kind: o.model as 'mlp' | 'energy', width: o.width as number, depth: o.depth as number, keyWords: km.toJSON() },
       sde: { kind: sde.kind, config: { ...sde.config } },
-      loss, data: data.name, dim: data.dim, ...(loss === 'qc' ? { lambda: o.lambda as number } : {}),
+      loss, data: data.name, dim: data.dim, ...(loss === 'qc' ? { lambda: o.lambda as number } : {}), ...(param !== undefined ? { param } : {}),
     };
     const net = buildNet(meta, be);
     const model = scoreModel(meta, net, sde);
@@ -48,12 +54,27 @@ export const trainCommand: Command = {
       switch (sde.kind) {
         case 'cld': return (p, b, k) => sk.cldLoss(sde, model, p, b, k, { objective: loss === 'hsm' ? 'hsm' : 'dsm', eps: 1e-3 });
         case 've': case 'vp': case 'subvp':
+          if (param !== undefined) {
+            const path = sk.linearSdePath(sde);
+            return (p, b, k) => sk.pathDsmLoss(path, net.apply, p, b, k, { param });
+          }
           switch (loss) {
             case 'dsm': return (p, b, k) => sk.sdeDsmLoss(sde, model, p, b, k);
             case 'qc': return (p, b, k) => sk.qcsgmLoss(sde, model, p, b, k, { lambda: o.lambda as number });
             default: return (p, b, k) => sk.sdeScoreMatchingLoss(sde, loss as sk.PerturbedSmKind, model, p, b, k);
           }
-        case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': throw new Error(`training on the ${sde.kind} path is not offered by the command line yet (the library has pathDsmLoss, cfmLoss and edmLoss); sample it with --score exact`);
+        case 'edm': {
+          const edm = sk.edmPath(sde.config);
+          return (p, b, k) => sk.edmLoss(edm, net.apply, p, b, k);
+        }
+        case 'rf': case 'vp-cosine': case 'vp-logsnr': {
+          const path = sde.path;
+          const q = param ?? 'eps';
+          // the path SDE stops at its T (rectified flow: 1 − 10⁻³, where the drift is still finite)
+          return loss === 'cfm'
+            ? (p, b, k) => sk.cfmLoss(path, net.apply, p, b, k, { tMax: sde.T })
+            : (p, b, k) => sk.pathDsmLoss(path, net.apply, p, b, k, { param: q, tMax: sde.T });
+        }
         default: return sk.unknownSde(sde);
       }
     })();

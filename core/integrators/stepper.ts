@@ -22,6 +22,8 @@ export interface Stepper {
   readonly noiseDraws: number;
   /** Score evaluations per step. */
   readonly nfePerStep: number;
+  /** Score evaluations of the step from t to tNext where a step may use fewer than nfePerStep (default nfePerStep). */
+  nfeOf?(t: number, tNext: number): number;
   /**
    * True when a row's update depends on the other rows (the Langevin corrector's step size uses
    * batch-mean norms): such a batch cannot be sampled in chunks or on several threads. Default false.
@@ -110,12 +112,14 @@ export function integrate(stepper: Stepper, x0: Tensor, grid: ArrayLike<number>,
   const steps = grid.length - 1;
   const traj: Tensor[] | undefined = opts.trajectory ? [x0] : undefined;
   let x = x0;
+  let nfe = 0;
   for (let i = 0; i < steps; i++) {
+    nfe += stepper.nfeOf ? stepper.nfeOf(grid[i], grid[i + 1]) : stepper.nfePerStep;
     const next = tidy(() => stepper.step(x, grid[i], grid[i + 1], stepper.noiseDraws ? noise.step(i, grid[i], grid[i + 1], stepper.noiseDraws, x, rowOffset) : []));
     if (traj) traj.push(keep(next));
     else if (x !== x0) x.dispose();
     x = next;
     opts.onProgress?.({ step: i + 1, total: steps });
   }
-  return { x, nfe: steps * stepper.nfePerStep, trajectory: traj };
+  return { x, nfe, trajectory: traj };
 }

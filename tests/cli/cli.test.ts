@@ -54,16 +54,15 @@ describe('scorekit CLI', () => {
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'nope', '--out', p('n.csv')], new RegExp(`unknown sampler 'nope'; use one of ${names.join(', ')}`), p('n.csv'));
   });
 
-  it('the Gaussian paths (edm, rf, vp-cosine, vp-logsnr) sample with the exact score; training on them is refused with the reason', () => {
-    for (const sde of ['edm', 'rf', 'vp-cosine', 'vp-logsnr']) {
+  it('the Gaussian paths (edm, rf, vp-cosine, vp-logsnr) sample with the exact score on their default grids and on a uniform one', () => {
+    for (const [sde, grid] of [['edm', []], ['edm', ['--grid', 'uniform', '--denoise']], ['rf', ['--denoise']], ['vp-cosine', ['--denoise']], ['vp-logsnr', ['--grid', 'uniform', '--denoise']]] as const) {
       const out = p(`path-${sde}.json`);
-      ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', sde, '--sampler', 'ode-heun', '--steps', '20', '--n', '50', '--denoise', '--out', out));
+      ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', sde, '--sampler', 'ode-heun', '--steps', '20', '--n', '50', ...grid, '--out', out));
       const js = JSON.parse(readFileSync(out, 'utf8'));
       assert.equal(js.sde, sde);
       assert.ok(js.samples.flat().every(Number.isFinite), `${sde}: finite samples`);
     }
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'edm', '--sampler', 'rd', '--out', p('rd.json')], /sampler 'rd' needs a DDPM\/SMLD discretisation, which the edm path lacks/, p('rd.json'));
-    badInput(['train', '--data', '8gaussians', '--sde', 'rf', '--out', p('rf.ckpt')], /training on the rf path is not offered by the command line yet/, p('rf.ckpt'));
     ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'edm', '--sampler', 'ode-heun', '--steps', '18', '--grid', 'karras', '--n', '50', '--out', p('karras.json')));
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'edm', '--sampler', 'ode-heun', '--grid', 'karras', '--denoise', '--out', p('k2.json')], /ends at t = 0, on the data/, p('k2.json'));
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--grid', 'karras', '--out', p('k3.json')], /needs a Gaussian path; cld is not one/, p('k3.json'));

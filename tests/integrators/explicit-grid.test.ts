@@ -37,6 +37,22 @@ describe('sampling on a given grid', () => {
     assert.ok(uniform > threshold, `uniform: MMD² ${uniform} should exceed ${threshold}`);
   });
 
+  it('a step into σ = 0 is an Euler step that returns the denoiser: Heun costs 2N − 1 evaluations, none at σ = 0', async () => {
+    const calls: number[] = [];
+    const counted: sk.ScoreFn = (x, t) => { calls.push(t); return score(x, t); };
+    const g = sk.karrasGrid(edm, 18, 0.002);
+    const r = sk.sample(sk.random.key(6), { sde: edm, stepper: sk.odeStepper(edm, counted, 'heun'), n: 8, d: 2, steps: 18, grid: g });
+    assert.equal(r.nfe, 35);
+    assert.equal(calls.length, 35);
+    assert.ok(calls.every((t) => t > 0), 'no score evaluation at σ = 0');
+    // the Euler step from σ to 0 on EDM is x + (0 − σ)(x − D)/σ = D, Tweedie's denoiser at the last σ
+    const before = sk.sample(sk.random.key(6), { sde: edm, stepper: sk.odeStepper(edm, score, 'heun'), n: 8, d: 2, steps: 17, grid: g.subarray(0, 18) });
+    const D = sk.denoise(edm, score, before.x, g[17], 'tweedie');
+    const a = await r.x.data();
+    const b = await D.data();
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-12 * (1 + Math.abs(b[i])), `row value ${i}: ${a[i]} against D = ${b[i]}`);
+  });
+
   it('a grid of the wrong length, not from T, not decreasing, or on the data with denoising is refused', () => {
     const st = sk.odeStepper(edm, score, 'euler');
     const base = { sde: edm, stepper: st, n: 4, d: 2 };
