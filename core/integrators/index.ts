@@ -13,3 +13,6 @@ export * from './runge-kutta.js';
 export * from './likelihood.js';
 export * from './convergence.js';
 export * from './path-sampler.js';
+export * from './brownian-noise.js';
+export * from './sra.js';
+export * from './path-strong-order.js';

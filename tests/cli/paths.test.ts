@@ -34,10 +34,8 @@ function badInput(args: string[], pattern: RegExp, outFile: string): void {
 const TRAINED = [
   { sde: 'edm', args: ['--sigma-data', '1.5'], loss: 'edm', param: 'x0' },
   { sde: 'rf', args: [], loss: 'cfm', param: 'velocity' },
-  { sde: 'rf', args: ['--loss', 'dsm', '--param', 'x0'], loss: 'dsm', param: 'x0' },
   { sde: 'vp-cosine', args: [], loss: 'dsm', param: 'eps' },
   { sde: 'vp-logsnr', args: ['--param', 'v'], loss: 'dsm', param: 'v' },
-  { sde: 'vp', args: ['--param', 'eps'], loss: 'dsm', param: 'eps' },
   { sde: 've', args: ['--param', 'x0'], loss: 'dsm', param: 'x0' },
 ] as const;
 
