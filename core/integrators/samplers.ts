@@ -9,6 +9,7 @@ import { ancestral, eulerMaruyama, langevinCorrector, predictorCorrector, revers
 import { odeStepper, probabilityFlow } from './ode-steppers.js';
 import { sscs } from './sscs.js';
 import { dopri5 } from './dopri5.js';
+import { SHARK, SRA1, sraStepper } from './sra.js';
 import { annealedLangevinVe } from './ald-ve.js';
 import { samplingKeys } from './sample.js';
 import type { FixedGridSampler, Sampler, SamplerEntry, SamplerOptions } from './sampler.js';
@@ -86,6 +87,16 @@ const ENTRIES = {
       return annealedLangevinVe(k, sde, score, o);
     },
   } satisfies SamplerEntry,
+  sra1: fixed({
+    title: "SRA1, Rößler's stochastic Runge–Kutta for additive noise on the reverse SDE (Rößler 2010; strong 1.5 with the step's Lévy area)",
+    supports: any, weakOrder: 2, strongOrder: 1.5, orderSteps: { vp: STEPS_20 }, noiseDraws: 2, nfePerStep: 2,
+    stepper: (sde, score) => sraStepper(sde, score, SRA1),
+  }),
+  shark: fixed({
+    title: 'ShARK, shifted additive-noise Runge–Kutta on the reverse SDE (Foster, dos Reis & Strange 2023; strong 1.5 with the Lévy area)',
+    supports: any, weakOrder: 2, strongOrder: 1.5, orderSteps: { vp: STEPS_20 }, noiseDraws: 2, nfePerStep: 2,
+    stepper: (sde, score) => sraStepper(sde, score, SHARK),
+  }),
   'ode-euler': ode('euler', 'explicit Euler', 1, 1, { vp: STEPS_40, subvp: STEPS_40, cld: [160, 320, 640, 1280], 'vp-cosine': STEPS_20, rf: STEPS_20 }),
   // on CLD, Heun and RK4 are not asymptotic below about 1000 steps (the exact velocity score is stiff near ε)
   'ode-heun': ode('heun', "Heun's method", 2, 2, { vp: STEPS_20, subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
