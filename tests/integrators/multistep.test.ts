@@ -112,6 +112,17 @@ describe('multistep samplers: identities, memory and bad input', () => {
     assert.notDeepEqual(run(sk.unipc(vp, score, { order: 1, steps: 8, lowerOrderFinal: false })), run(sk.dpmppMultistep(vp, score, { order: 1, steps: 8 })));
   });
 
+  it('order plans: warm-up min(order, i + 1), lower-order final min(·, N − i); DPM-Solver++ lowers the final orders only below 10 steps by default', () => {
+    assert.deepEqual(Array.from({ length: 6 }, (_, i) => sk.orderPlan(3, 6, true)(i)), [1, 2, 3, 3, 2, 1]);
+    assert.deepEqual(Array.from({ length: 6 }, (_, i) => sk.orderPlan(3, 6, false)(i)), [1, 2, 3, 3, 3, 3]);
+    const x = x0();
+    const bits = (st: sk.AnyStepper, n: number) => Array.from(sk.integrate(st, x, sk.timeGrid({ steps: n, eps: EPS }), sk.random.key(0)).x.dataSync());
+    for (const [n, lof] of [[6, true], [12, false]] as const) {
+      assert.deepEqual(bits(sk.dpmppMultistep(vp, score, { order: 3, steps: n }), n), bits(sk.dpmppMultistep(vp, score, { order: 3, steps: n, lowerOrderFinal: lof }), n), `${n} steps`);
+      assert.notDeepEqual(bits(sk.dpmppMultistep(vp, score, { order: 3, steps: n }), n), bits(sk.dpmppMultistep(vp, score, { order: 3, steps: n, lowerOrderFinal: !lof }), n), `${n} steps`);
+    }
+  });
+
   it('the past outputs are released every step: live tensors stay flat over a long run', () => {
     for (const st of [sk.unipc(vp, score, { order: 3, steps: 200 }), sk.dpmppSde(vp, score, { order: 3, steps: 200 }), sk.lms(vp, score, { steps: 200 })]) {
       const x = x0();
