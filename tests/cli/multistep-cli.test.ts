@@ -25,8 +25,8 @@ function badInput(args: string[], pattern: RegExp, outFile: string): void {
 const samples = (f: string): number[][] => (JSON.parse(readFileSync(p(f), 'utf8')) as { samples: number[][] }).samples;
 
 describe('scorekit sample: multistep samplers', () => {
-  it('runs UniPC (order, variant, lower-order final) and the DPM-Solver++ SDE (η, solver type); the flags change the samples', () => {
-    for (const [name, args] of [['u3.json', ['--sampler', 'unipc', '--order', '3', '--variant', 'bh2', '--lower-order-final', 'off', '--grid', 'logsnr']], ['u2.json', ['--sampler', 'unipc']]] as const) {
+  it('runs UniPC (order, variant, lower-order final) and the DPM-Solver++ SDE (η, solver type); the flags change the samples; row chunks and threads give the same bits', () => {
+    for (const [name, args] of [['u3.json', ['--order', '3', '--variant', 'bh2', '--lower-order-final', 'off', '--grid', 'logsnr']], ['u2.json', []]] as const) {
       const r = run(...base('vp', 'unipc', name, ...args));
       assert.equal(r.status, 0, r.stderr);
     }
@@ -36,6 +36,8 @@ describe('scorekit sample: multistep samplers', () => {
     // the tuning options reach row-chunked runs: the same bits
     assert.equal(run(...base('vp-cosine', 'dpmpp-2m-sde', 'sde-chunk.json', '--eta', '0.5', '--solver-type', 'heun', '--chunk', '7')).status, 0);
     assert.deepEqual(samples('sde-chunk.json'), samples('sde.json'));
+    assert.equal(run(...base('vp', 'unipc', 'u3-threads.json', '--order', '3', '--variant', 'bh2', '--lower-order-final', 'off', '--grid', 'logsnr', '--threads', '2')).status, 0);
+    assert.deepEqual(samples('u3-threads.json'), samples('u3.json'));
   });
 
   it('bad input: one line, exit status 2, no output file', () => {

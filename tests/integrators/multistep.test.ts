@@ -1,7 +1,8 @@
 /**
  * The multistep samplers (DPM-Solver++ 2M/3M and their SDE variants, DEIS, iPNDM, LMS, UniPC):
- * - golden values: every state of a 6-step run on fixed inputs against the independent float64
- *   numpy implementation in tests/fixtures/scripts/conformance_multistep.py (its JSON fixtures);
+ * - golden values: every state of a 6-step run on fixed inputs (VP, EDM and rectified-flow paths)
+ *   against the independent float64 numpy implementation in
+ *   tests/fixtures/scripts/conformance_multistep.py (its JSON fixtures);
  * - weak orders by exact moment propagation beyond the registry's defaults (UniPC p + 1 without
  *   lower-order final steps, DEIS r + 1);
  * - identities: UniPC p = 1 without corrector is DDIM, DEIS tAB-3 ≡ LMS-4 where t = σ̃ (EDM);
@@ -19,7 +20,7 @@ const DIR = fileURLToPath(new URL('../../../tests/fixtures/conformance/', import
 interface Fixture {
   readonly sampler: string;
   readonly options: Partial<sk.SamplerOptions>;
-  readonly path: { readonly kind: 'vp'; readonly config: { readonly betaMin: number; readonly betaMax: number } };
+  readonly path: { readonly kind: 'vp' | 'edm' | 'rf'; readonly config: { readonly betaMin?: number; readonly betaMax?: number } };
   readonly score: { readonly kind: 'gmm'; readonly weights: number[]; readonly means: number[][]; readonly stds: number[] };
   readonly x0: number[][];
   readonly grid: number[];
@@ -36,8 +37,8 @@ describe('multistep samplers: golden values from an independent float64 implemen
     for (const n of MULTISTEP) assert.ok(files.some(([, fx]) => fx.sampler === n), `no fixture for ${n}`);
   });
   for (const [file, fx] of files) {
-    it(`${file}: ${fx.sampler} ${JSON.stringify(fx.options)}, ${fx.grid.length - 1} steps`, () => {
-      const sde = sk.vpSde(fx.path.config);
+    it(`${file}: ${fx.sampler} ${JSON.stringify(fx.options)} on ${fx.path.kind}, ${fx.grid.length - 1} steps`, () => {
+      const sde = fx.path.kind === 'vp' ? sk.vpSde(fx.path.config) : fx.path.kind === 'edm' ? sk.edmSde() : sk.rfSde();
       const g = sk.gmm({ weights: fx.score.weights, means: fx.score.means, covs: fx.score.stds.map((s) => fx.score.means[0].map((_, i) => fx.score.means[0].map((__, j) => (i === j ? s * s : 0)))) });
       const score = sk.exactScore(sde, g);
       const s = sk.samplerByName(fx.sampler);
