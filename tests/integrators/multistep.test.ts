@@ -82,6 +82,20 @@ describe('multistep samplers: weak orders beyond the defaults (exact moments, Ga
   }
 });
 
+describe('multistep samplers: error against NFE (exact moments, VP log-SNR grid)', () => {
+  it('DPM-Solver++(2M) and UniPC (bh2) have a smaller weak error than DDIM at NFE 5, 10 and 20', () => {
+    const vp = sk.vpSde();
+    const score = sk.exactScore(vp, gauss);
+    const err = (st: sk.AnyStepper, n: number) => sk.momentError(sk.propagateMoments(st, sk.sdePathGrid(vp, 'logsnr', n, EPS), mom(sk.marginal(vp, gauss, vp.T))), mom(sk.marginal(vp, gauss, EPS)));
+    for (const n of [5, 10, 20]) {
+      const ddim = err(sk.dpmppMultistep(vp, score, { order: 1, steps: n }), n);
+      const m2 = err(sk.dpmppMultistep(vp, score, { order: 2, steps: n }), n);
+      const uni = err(sk.unipc(vp, score, { order: 2, variant: 'bh2', steps: n }), n);
+      assert.ok(m2 < 0.5 * ddim && uni < 0.5 * ddim, `NFE ${n}: DDIM ${ddim.toExponential(2)}, 2M ${m2.toExponential(2)}, UniPC ${uni.toExponential(2)}`);
+    }
+  });
+});
+
 describe('multistep samplers: identities, memory and bad input', () => {
   const vp = sk.vpSde();
   const score = sk.exactScore(vp, gauss);
