@@ -51,6 +51,8 @@ export interface CliSampleArgs extends ScoreSource {
   readonly seed: number;
   /** --grid (default: defaultGrid of the SDE). */
   readonly grid?: string;
+  /** The samplers' other tuning options (--order, --variant, --eta, …). */
+  readonly tuning?: Partial<sk.SamplerOptions>;
 }
 
 /** A `scorekit sample` run as a SampleSetup (the job factory of --threads; the same key as sk.runSampler). */
@@ -62,7 +64,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
     const names = sk.SAMPLER_NAMES.filter((n) => sk.chunkable(sk.SAMPLERS[n]) && sk.SAMPLERS[n].supports(sde) === null);
     throw new Error(`--threads and --chunk need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
   }
-  const stepper = s.stepper(sde, score, a);
+  const stepper = s.stepper(sde, score, { ...a.tuning, ...a });
   return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid, a.steps, a.eps) } };
 }
 

@@ -43,7 +43,7 @@ export const ordersCommand: Command = {
     const rows = samplers.map((s) => {
       const stepper = (steps: number) => s.stepper(sde, score, { steps, eps });
       const r = sk.weakOrder({
-        stepper, grid: (k) => sk.timeGrid({ steps: k, eps, T: sde.T }), stepCounts: counts,
+        stepper, grid: (k) => sk.orderGridOf(s, sde, k, eps), stepCounts: counts,
         initial: mom(sk.marginal(sde, gauss, sde.T)), exact: mom(sk.marginal(sde, gauss, eps)),
       });
       return { sampler: s.name, nfe: counts.map((c) => c * s.nfePerStep!), errors: [...r.errors], order: r.order, declared: s.weakOrder };

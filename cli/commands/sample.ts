@@ -8,13 +8,32 @@ import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
 import { writeFigure } from '../plot/png.js';
 
-/** The command-line flags of the samplers' tuning options, each with the samplers that read it. */
-const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec }> = {
+type Tuning = number | string | boolean;
+
+/** A choice among names, or a RangeError naming the flag and the choices. */
+const oneOf = (flag: string, names: readonly string[]) => (v: string): string => {
+  if (!names.includes(v)) throw new RangeError(`--${flag} must be one of ${names.join(', ')}, got '${v}'`);
+  return v;
+};
+
+/**
+ * The command-line flags of the samplers' tuning options, each with the samplers that read it (and
+ * how a string flag becomes the option's value).
+ */
+const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec; parse?: (v: string) => Tuning }> = {
   snr: { flag: 'snr', spec: { kind: 'number', default: 0.16, min: 0, help: 'signal-to-noise ratio of the Langevin corrector' } },
   levels: { flag: 'levels', spec: { kind: 'int', min: 1, help: `noise levels (default ${sk.ALD_DEFAULTS.levels})` } },
   stepRatio: { flag: 'step-ratio', spec: { kind: 'number', min: 0, help: `Langevin step at the last level ÷ σ_L² (default ${sk.ALD_DEFAULTS.stepRatio})` } },
   rtol: { flag: 'rtol', spec: { kind: 'number', min: 0, help: 'relative tolerance (default 1e-5)' } },
   atol: { flag: 'atol', spec: { kind: 'number', min: 0, help: 'absolute tolerance (default 1e-5)' } },
+  order: { flag: 'order', spec: { kind: 'int', help: 'multistep order, 1–3 (DEIS: past outputs r, default 3; UniPC: p, default 2)' } },
+  variant: { flag: 'variant', spec: { kind: 'string', help: "UniPC's B(h): bh1 (default) | bh2" }, parse: oneOf('variant', sk.UNIPC_VARIANTS) },
+  lowerOrderFinal: {
+    flag: 'lower-order-final', spec: { kind: 'string', help: 'on | off: lower the order of the last steps (default: DPM-Solver++ below 10 steps, UniPC always)' },
+    parse: (v) => oneOf('lower-order-final', ['on', 'off'])(v) === 'on',
+  },
+  eta: { flag: 'eta', spec: { kind: 'number', help: 'noise scale η ≥ 0 of the DPM-Solver++ SDE variants (default 1)' } },
+  solverType: { flag: 'solver-type', spec: { kind: 'string', help: 'second-order term of DPM-Solver++(2M) SDE: midpoint (default) | heun' }, parse: oneOf('solver-type', sk.SDE_SOLVER_TYPES) },
 };
 
 const tuningOptions: Record<string, OptionSpec> = Object.fromEntries(Object.entries(TUNING).map(([name, { flag, spec }]) => {
@@ -23,8 +42,8 @@ const tuningOptions: Record<string, OptionSpec> = Object.fromEntries(Object.entr
 }));
 
 /** The tuning options given on the command line, by their SamplerOptions names. */
-const tuningOf = (o: Parsed): Partial<Record<sk.SamplerOptionName, number>> =>
-  Object.fromEntries(Object.entries(TUNING).filter(([, { flag }]) => o[flag] !== undefined).map(([name, { flag }]) => [name, o[flag] as number]));
+export const tuningOf = (o: Parsed): Partial<sk.SamplerOptions> =>
+  Object.fromEntries(Object.entries(TUNING).filter(([, { flag }]) => o[flag] !== undefined).map(([name, { flag, parse }]) => [name, parse ? parse(String(o[flag])) : o[flag]]));
 
 export const sampleCommand: Command = {
   name: 'sample',
@@ -60,6 +79,7 @@ export const sampleCommand: Command = {
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
     const sampler = checkSampler(sde, o.sampler as string);
+    const tuning = tuningOf(o);
     if (sampler.grid !== 'fixed' && o.grid !== undefined) throw new Error(`--grid needs a fixed-grid sampler; ${sampler.name} chooses its own times`);
     if (o.denoise && o.grid === undefined && sampler.grid === 'fixed' && defaultGrid(sde) === 'karras') throw new Error(`--denoise: the default grid on ${sde.kind} is karras, which ends on the data; give --grid uniform or logsnr for a final denoising step`);
     const grid = sampler.grid === 'fixed' ? gridOf(sde, o.grid as string | undefined, o.steps as number, eps) : undefined;
@@ -70,10 +90,10 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const r = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, tuning,
       }), { threads: threads ?? 1, chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
-        ...tuningOf(o), n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,
+        ...tuning, n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,
         denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress,
       });
     bar.done();

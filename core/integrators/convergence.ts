@@ -5,6 +5,8 @@
  * of EM, Euler, Heun, RK4 or SSCS is an affine map plus Gaussian noise, x' = A x + b + Σ_j C_j z_j.
  * A and C_j are read off exactly as Jacobians by the core autodiff (and the affinity is checked, not
  * assumed); means and covariances then propagate exactly: m' = A m + b, P' = A P Aᵀ + Σ_j C_j C_jᵀ.
+ * A multistep method's state (x, past model outputs) is stacked into one vector, so the same
+ * propagation applies to it (the warm-up steps enlarge the vector as the past fills).
  * The weak error against the exact final moments, over a sequence of step counts, gives the order as
  * the least-squares slope of log error against log step size.
  *
@@ -19,9 +21,9 @@ import { fromArray, zeros } from '../tensor/create.js';
 import type { Backend } from '../tensor/backend.js';
 import { dispose, tidy } from '../tensor/scope.js';
 import { jacobian } from '../autodiff/transforms.js';
-import { reshape } from '../tensor/ops/manipulate.js';
+import { concat, reshape, sliceAxis } from '../tensor/ops/manipulate.js';
 import { matmulM, transposeM, type Matrix } from '../linalg/dense.js';
-import { integrate, type NoiseSource, type Stepper } from './stepper.js';
+import { type AnyStepper, integrate, isMultistep, type MultistepState, type MultistepStepper, type NoiseSource, type Stepper } from './stepper.js';
 
 export interface Moments {
   readonly mean: readonly number[];
@@ -47,76 +49,118 @@ export function fitOrder(h: readonly number[], err: readonly number[]): number {
   return sxy / sxx;
 }
 
-const toMatrix = (d: ArrayLike<number>, D: number): Matrix =>
-  Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => d[i * D + j]));
+const toMatrix = (d: ArrayLike<number>, rows: number, cols: number): Matrix =>
+  Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => d[i * cols + j]));
 
 type Affine = { A: Matrix; b: number[]; C: Matrix[] };
+
+/**
+ * One step as a map of flat vectors: the state y (inDim) and q noise vectors (D each) to the next
+ * state (outDim). A Stepper's state is x (D); a multistep state is (x, past outputs…) stacked, D each,
+ * with the past outputs' times held on the host (`times`, newest first).
+ */
+interface FlatStep {
+  readonly name: string;
+  readonly inDim: number;
+  readonly outDim: number;
+  readonly draws: number;
+  run(y: Tensor, z: readonly Tensor[]): Tensor;
+}
+
+function plainFlat(stepper: Stepper, D: number, t: number, tNext: number): FlatStep {
+  return {
+    name: stepper.name, inDim: D, outDim: D, draws: stepper.noiseDraws,
+    run: (y, z) => reshape(stepper.step(reshape(y, [1, D]), t, tNext, z.map((w) => reshape(w, [1, D]))), [D]),
+  };
+}
+
+/** The past times after step `index` from a state whose past outputs were taken at `times`. */
+function multistepFlat(stepper: MultistepStepper, D: number, times: readonly number[], index: number, t: number, tNext: number): FlatStep & { readonly nextTimes: readonly number[] } {
+  const state = (y: Tensor): MultistepState => ({
+    x: reshape(sliceAxis(y, 0, 0, D), [1, D]),
+    past: times.map((tp, j) => ({ t: tp, value: reshape(sliceAxis(y, 0, D * (j + 1), D), [1, D]) })),
+    index,
+  });
+  const flatten = (s: MultistepState): Tensor => concat([s.x, ...s.past.map((p) => p.value)].map((v) => reshape(v, [D])), 0);
+  const run = (y: Tensor, z: readonly Tensor[]): Tensor => flatten(stepper.step(state(y), t, tNext, z.map((w) => reshape(w, [1, D]))));
+  const nextTimes = tidy(() => {
+    const opts = { dtype: 'float64' as const };
+    return stepper.step(state(zeros([D * (1 + times.length)], opts)), t, tNext, Array.from({ length: stepper.noiseDraws }, () => zeros([1, D], opts))).past.map((p) => p.t);
+  });
+  return { name: stepper.name, inDim: D * (1 + times.length), outDim: D * (1 + nextTimes.length), draws: stepper.noiseDraws, run, nextTimes };
+}
 
 /**
  * The tensors of one step's affine map (A and C_j by Jacobians, b at zero) and of the step at a random
  * point, built on the backend; `finishAffine` reads them into matrices and checks affinity.
  */
-function affineTensors(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string) {
+function affineTensors(st: FlatStep, D: number, backend?: Backend | string) {
   const be = typeof backend === 'string' ? undefined : backend;
   const opts = { backend, dtype: (be?.defaultFloat ?? 'float64') as 'float32' | 'float64' };
-  const q = stepper.noiseDraws;
-  const r = normalHost(foldIn(key(7), D), D * (q + 1));
-  const xr = Array.from(r.subarray(0, D));
-  const zr = Array.from({ length: q }, (_, j) => Array.from(r.subarray(D * (j + 1), D * (j + 2))));
+  const q = st.draws;
+  const r = normalHost(foldIn(key(7), st.inDim), st.inDim + D * q);
+  const xr = Array.from(r.subarray(0, st.inDim));
+  const zr = Array.from({ length: q }, (_, j) => Array.from(r.subarray(st.inDim + D * j, st.inDim + D * (j + 1))));
   const tensors = tidy(() => {
-    const zeroX = zeros([1, D], opts);
-    const zeroZ = Array.from({ length: q }, () => zeros([1, D], opts));
-    const flat = (y: Tensor) => reshape(y, [D]);
-    const A = jacobian((x: Tensor) => flat(stepper.step(reshape(x, [1, D]), t, tNext, zeroZ)))(reshape(zeroX, [D]));
-    const C = zeroZ.map((_, j) =>
-      jacobian((z: Tensor) => flat(stepper.step(zeroX, t, tNext, zeroZ.map((w, i) => (i === j ? reshape(z, [1, D]) : w)))))(reshape(zeroZ[j], [D])));
-    const b = stepper.step(zeroX, t, tNext, zeroZ);
+    const zeroY = zeros([st.inDim], opts);
+    const zeroZ = Array.from({ length: q }, () => zeros([D], opts));
+    const A = jacobian((y: Tensor) => st.run(y, zeroZ))(zeroY);
+    const C = zeroZ.map((_, j) => jacobian((z: Tensor) => st.run(zeroY, zeroZ.map((w, i) => (i === j ? z : w))))(zeroZ[j]));
+    const b = st.run(zeroY, zeroZ);
     // Affinity check at a random point: a step with a norm-dependent step size (Langevin corrector) fails here.
-    const got = stepper.step(fromArray([xr], opts), t, tNext, zr.map((z) => fromArray([z], opts)));
+    const got = st.run(fromArray(xr, opts), zr.map((z) => fromArray(z, opts)));
     return [A, b, got, ...C];
   });
   return { tensors, xr, zr, tol: opts.dtype === 'float32' ? 1e-4 : 1e-9 };
 }
 
-function finishAffine(stepper: Stepper, D: number, vals: readonly ArrayLike<number>[], xr: number[], zr: number[][], tol: number): Affine {
+function finishAffine(st: FlatStep, D: number, vals: readonly ArrayLike<number>[], xr: number[], zr: number[][], tol: number): Affine {
   const [Ad, bd, got, ...Cd] = vals;
-  const A = toMatrix(Ad, D);
+  const A = toMatrix(Ad, st.outDim, st.inDim);
   const b = Array.from(bd);
-  const C = Cd.map((c) => toMatrix(c, D));
-  for (let i = 0; i < D; i++) {
+  const C = Cd.map((c) => toMatrix(c, st.outDim, D));
+  for (let i = 0; i < st.outDim; i++) {
     let want = b[i];
-    for (let j = 0; j < D; j++) want += A[i][j] * xr[j];
+    for (let j = 0; j < st.inDim; j++) want += A[i][j] * xr[j];
     C.forEach((Cj, k) => {
       for (let j = 0; j < D; j++) want += Cj[i][j] * zr[k][j];
     });
     if (!(Math.abs(got[i] - want) <= tol * (1 + Math.abs(want)))) {
-      throw new Error(`${stepper.name}: the step is not affine in the state and noise (component ${i}: ${got[i]} vs ${want}); exact moment propagation does not apply, use a Monte-Carlo estimate`);
+      throw new Error(`${st.name}: the step is not affine in the state and noise (component ${i}: ${got[i]} vs ${want}); exact moment propagation does not apply, use a Monte-Carlo estimate`);
     }
   }
   return { A, b, C };
 }
 
-/** The affine maps of one step at (t, tNext): x' = A x + b + Σ_j C_j z_j, checked at a random point. */
-export function affineStep(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string): Affine {
-  const { tensors, xr, zr, tol } = affineTensors(stepper, D, t, tNext, backend);
+function affineFlat(st: FlatStep, D: number, backend?: Backend | string): Affine {
+  const { tensors, xr, zr, tol } = affineTensors(st, D, backend);
   try {
-    return finishAffine(stepper, D, tensors.map((x) => x.dataSync()), xr, zr, tol);
+    return finishAffine(st, D, tensors.map((x) => x.dataSync()), xr, zr, tol);
   } finally {
     dispose(tensors);
   }
+}
+
+async function affineFlatAsync(st: FlatStep, D: number, backend?: Backend | string): Promise<Affine> {
+  const { tensors, xr, zr, tol } = affineTensors(st, D, backend);
+  try {
+    return finishAffine(st, D, await Promise.all(tensors.map((x) => x.data())), xr, zr, tol);
+  } finally {
+    dispose(tensors);
+  }
+}
+
+/** The affine maps of one step at (t, tNext): x' = A x + b + Σ_j C_j z_j, checked at a random point. */
+export function affineStep(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string): Affine {
+  return affineFlat(plainFlat(stepper, D, t, tNext), D, backend);
 }
 
 /** affineStep for backends without synchronous readback (WebGPU). */
 export async function affineStepAsync(stepper: Stepper, D: number, t: number, tNext: number, backend?: Backend | string): Promise<Affine> {
-  const { tensors, xr, zr, tol } = affineTensors(stepper, D, t, tNext, backend);
-  try {
-    return finishAffine(stepper, D, await Promise.all(tensors.map((x) => x.data())), xr, zr, tol);
-  } finally {
-    dispose(tensors);
-  }
+  return affineFlatAsync(plainFlat(stepper, D, t, tNext), D, backend);
 }
 
-/** m' = A m + b, P' = A P Aᵀ + Σ_j C_j C_jᵀ. */
+/** m' = A m + b, P' = A P Aᵀ + Σ_j C_j C_jᵀ (A may be rectangular: a multistep state grows during warm-up). */
 function advanceMoments({ mean, cov }: Moments, { A, b, C }: Affine): Moments {
   const m = A.map((row, r) => row.reduce((s, a, j) => s + a * mean[j], b[r]));
   let P = matmulM(matmulM(A, cov), transposeM(A));
@@ -127,18 +171,44 @@ function advanceMoments({ mean, cov }: Moments, { A, b, C }: Affine): Moments {
   return { mean: m, cov: P };
 }
 
-/** Propagate exact means and covariances through a stepper along a grid. */
-export function propagateMoments(stepper: Stepper, grid: ArrayLike<number>, m0: Moments, backend?: Backend | string): Moments {
+/** The moments of the first D components (the sample x of a stacked multistep state). */
+const leading = ({ mean, cov }: Moments, D: number): Moments => ({ mean: mean.slice(0, D), cov: cov.slice(0, D).map((row) => row.slice(0, D)) });
+
+/**
+ * The flat steps of a run along a grid, one at a time: a multistep state's past times follow the
+ * grid (each step's probe says which outputs the next state keeps).
+ */
+function* flatSteps(stepper: AnyStepper, D: number, grid: ArrayLike<number>): Generator<FlatStep> {
+  let times: readonly number[] = [];
+  for (let i = 0; i + 1 < grid.length; i++) {
+    if (!isMultistep(stepper)) {
+      yield plainFlat(stepper, D, grid[i], grid[i + 1]);
+      continue;
+    }
+    const st = multistepFlat(stepper, D, times, i, grid[i], grid[i + 1]);
+    yield st;
+    times = st.nextTimes;
+  }
+}
+
+/**
+ * Propagate exact means and covariances through a stepper along a grid. A multistep method's moments
+ * are those of its stacked state (x, past outputs…), whose joint covariance the next steps need; the
+ * result is x's.
+ */
+export function propagateMoments(stepper: AnyStepper, grid: ArrayLike<number>, m0: Moments, backend?: Backend | string): Moments {
+  const D = m0.mean.length;
   let m = m0;
-  for (let i = 0; i + 1 < grid.length; i++) m = advanceMoments(m, affineStep(stepper, m0.mean.length, grid[i], grid[i + 1], backend));
-  return m;
+  for (const st of flatSteps(stepper, D, grid)) m = advanceMoments(m, affineFlat(st, D, backend));
+  return leading(m, D);
 }
 
 /** propagateMoments for backends without synchronous readback. */
-export async function propagateMomentsAsync(stepper: Stepper, grid: ArrayLike<number>, m0: Moments, backend?: Backend | string): Promise<Moments> {
+export async function propagateMomentsAsync(stepper: AnyStepper, grid: ArrayLike<number>, m0: Moments, backend?: Backend | string): Promise<Moments> {
+  const D = m0.mean.length;
   let m = m0;
-  for (let i = 0; i + 1 < grid.length; i++) m = advanceMoments(m, await affineStepAsync(stepper, m0.mean.length, grid[i], grid[i + 1], backend));
-  return m;
+  for (const st of flatSteps(stepper, D, grid)) m = advanceMoments(m, await affineFlatAsync(st, D, backend));
+  return leading(m, D);
 }
 
 /** ‖m − m*‖₂ + ‖P − P*‖_F. */
@@ -150,7 +220,7 @@ export function momentError(a: Moments, b: Moments): number {
 
 export interface WeakOrderOptions {
   /** The stepper, or its factory for a step count (samplers whose discretisation has one level per step). */
-  readonly stepper: Stepper | ((steps: number) => Stepper);
+  readonly stepper: AnyStepper | ((steps: number) => AnyStepper);
   /** Grid for a given step count (e.g. n ↦ timeGrid({ steps: n, eps })). */
   readonly grid: (steps: number) => ArrayLike<number>;
   readonly stepCounts: readonly number[];

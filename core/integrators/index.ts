@@ -1,5 +1,5 @@
 export * from './langevin.js';
-export { type Stepper, type NoiseSource, type Progress, type IntegrateOptions, type IntegrateResult, integrate, stepNoise, stepStream, checkGrid, checkRowOffset } from './stepper.js';
+export { type Stepper, type AnyStepper, type MultistepStepper, type MultistepState, type PastOutput, isMultistep, startState, pushPast, type NoiseSource, type Progress, type IntegrateOptions, type IntegrateResult, integrate, stepNoise, stepStream, checkGrid, checkRowOffset } from './stepper.js';
 export * from './sde-steppers.js';
 export * from './ode-steppers.js';
 export * from './sscs.js';
@@ -16,3 +16,8 @@ export * from './path-sampler.js';
 export * from './brownian-noise.js';
 export * from './sra.js';
 export * from './path-strong-order.js';
+export * from './multistep-common.js';
+export * from './dpm-solver-multistep.js';
+export * from './deis.js';
+export * from './lms.js';
+export * from './unipc.js';

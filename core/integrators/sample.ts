@@ -9,14 +9,14 @@ import type { ScoreFn, StateOptions } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
 import { type GridKind, timeGrid } from '../sde/timegrid.js';
 import { type DenoiseKind, denoise } from './denoise.js';
-import { checkRowOffset, type IntegrateResult, integrate, type NoiseSource, type Progress, type Stepper } from './stepper.js';
+import { type AnyStepper, checkRowOffset, type IntegrateResult, integrate, type NoiseSource, type Progress } from './stepper.js';
 import { adoptArray } from '../tensor/create.js';
 import { tidy } from '../tensor/scope.js';
 import { sliceAxis } from '../tensor/ops/manipulate.js';
 
 export interface SampleOptions extends StateOptions {
   readonly sde: Sde;
-  readonly stepper: Stepper;
+  readonly stepper: AnyStepper;
   /** Number of samples and data dimension (the state has sde.stateDim(d) columns). */
   readonly n: number;
   readonly d: number;

@@ -12,8 +12,11 @@ import type { ScoreFn, StateOptions } from '../sde/types.js';
 import { type Sde, type SdeKind, unknownSde } from '../sde/sde.js';
 import { denoise, type DenoiseKind } from './denoise.js';
 import { sample } from './sample.js';
-import type { NoiseSource, Progress, Stepper } from './stepper.js';
-import type { GridKind } from '../sde/timegrid.js';
+import type { AnyStepper, NoiseSource, Progress } from './stepper.js';
+import { type GridKind, timeGrid } from '../sde/timegrid.js';
+import { sdePathGrid } from '../sde/path-sde.js';
+import type { UniPcVariant } from './unipc.js';
+import type { SdeSolverType } from './dpm-solver-multistep.js';
 
 /** Tuning options; each sampler lists the ones it reads in `options`. */
 export interface SamplerOptions {
@@ -30,6 +33,16 @@ export interface SamplerOptions {
   /** Tolerances of adaptive solvers (score_sde and CLD-SGM: 1e-5). */
   readonly rtol?: number;
   readonly atol?: number;
+  /** Order of a multistep sampler: DEIS's past outputs r (1–3, default 3), UniPC's p (1–3, default 2). */
+  readonly order?: number;
+  /** UniPC's B(h): 'bh1' (h, default) or 'bh2' (e^h − 1). */
+  readonly variant?: UniPcVariant;
+  /** Lower-order final steps (DPM-Solver++(kM): default only below 10 steps; UniPC: default on). */
+  readonly lowerOrderFinal?: boolean;
+  /** Noise scale η of the DPM-Solver++ SDE variants (default 1; 0 is the ODE solver). */
+  readonly eta?: number;
+  /** The second-order term of DPM-Solver++(2M) SDE: 'midpoint' (default) or 'heun'. */
+  readonly solverType?: SdeSolverType;
 }
 
 export type SamplerOptionName = Exclude<keyof SamplerOptions, 'steps' | 'eps'>;
@@ -51,6 +64,13 @@ interface SamplerInfo {
    * about 1e-5, a floor that hides the order.
    */
   readonly orderSteps?: Readonly<Partial<Record<SdeKind, readonly number[]>>>;
+  /**
+   * The grid of those step counts: 'uniform' in t (default) or 'logsnr', uniform in λ (DPM-Solver's):
+   * the multistep exponential integrators are stated there, where their warm-up steps sit at high
+   * noise (on a uniform grid in t their order-1 first step spans most of σ̃ and its O(h²) local error
+   * hides the order).
+   */
+  readonly orderGrid?: 'uniform' | 'logsnr';
   /** Standard-normal draws of the state's shape per step. */
   readonly noiseDraws: number;
   /** Score evaluations per step (null: adaptive). */
@@ -63,7 +83,7 @@ interface SamplerInfo {
 
 export interface FixedGridSampler extends SamplerInfo {
   readonly grid: 'fixed';
-  stepper(sde: Sde, score: ScoreFn, o: SamplerOptions): Stepper;
+  stepper(sde: Sde, score: ScoreFn, o: SamplerOptions): AnyStepper;
 }
 
 export interface DriverSampler extends SamplerInfo {
@@ -100,6 +120,11 @@ export interface SampleRun {
   readonly nfe: number;
   readonly trajectory?: readonly Tensor[];
   readonly grid?: Float64Array;
+}
+
+/** The grid of a sampler's declared weak order for `steps` steps to eps (see orderGrid). */
+export function orderGridOf(s: Pick<SamplerInfo, 'orderGrid'>, sde: Sde, steps: number, eps: number): Float64Array {
+  return s.orderGrid === 'logsnr' ? sdePathGrid(sde, 'logsnr', steps, eps) : timeGrid({ steps, eps, T: sde.T });
 }
 
 /** The denoising a sampler's last step uses by default: Tweedie for a full score, a mean step for CLD's velocity score. */

@@ -13,10 +13,16 @@ import { SHARK, SRA1, sraStepper } from './sra.js';
 import { annealedLangevinVe } from './ald-ve.js';
 import { samplingKeys } from './sample.js';
 import type { FixedGridSampler, Sampler, SamplerEntry, SamplerOptions } from './sampler.js';
+import { gaussianOnly } from './multistep-common.js';
+import { dpmppMultistep, dpmppSde } from './dpm-solver-multistep.js';
+import { deisTab, ipndm } from './deis.js';
+import { lms } from './lms.js';
+import { unipc } from './unipc.js';
 
 const any = (): string | null => null;
 const STEPS_20 = [20, 40, 80, 160];
 const STEPS_40 = [40, 80, 160, 320];
+const LMS_STEPS = [160, 320, 640];
 
 /** VE and VP have DDPM/SMLD discretisations; sub-VP has none (score_sde neither); CLD is not scalar. */
 function discretised(sde: Sde): string | null {
@@ -121,6 +127,51 @@ const ENTRIES = {
     title: 'SSCS with a Heun score step (Strang splitting, second order)',
     supports: cldOnly, weakOrder: 2, strongOrder: null, orderSteps: { cld: [80, 160, 320, 640] }, noiseDraws: 2, nfePerStep: 2,
     stepper: (sde, score) => sscs(sde, score, { scoreStep: 'heun' }),
+  }),
+  // Multistep samplers on Gaussian paths: the state carries the past model outputs (stepper.ts).
+  'dpmpp-2m': fixed({
+    title: 'DPM-Solver++(2M), multistep in data prediction (Lu et al. 2022, Alg. 2; dpm_solver_pytorch.py)',
+    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, rf: STEPS_20 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['lowerOrderFinal'],
+    stepper: (sde, score, o) => dpmppMultistep(sde, score, { order: 2, steps: o.steps, lowerOrderFinal: o.lowerOrderFinal }),
+  }),
+  // the shipped D2 ≈ ½h²D'' meets φ3, which needs h²D'': local error O(h³), so order 2, not 3
+  // (measured 2.07 on VP's log-SNR grid, 40–320 steps; on grids uniform in t it looks like 3 up to 320)
+  'dpmpp-3m': fixed({
+    title: 'DPM-Solver++(3M) as shipped (dpm_solver_pytorch.py; its D2 term halves D\'\': measured order 2, not 3)',
+    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['lowerOrderFinal'],
+    stepper: (sde, score, o) => dpmppMultistep(sde, score, { order: 3, steps: o.steps, lowerOrderFinal: o.lowerOrderFinal }),
+  }),
+  'dpmpp-2m-sde': fixed({
+    title: 'DPM-Solver++(2M) SDE, midpoint or heun term, η = 1 (Lu et al. 2022; k-diffusion sample_dpmpp_2m_sde)',
+    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 1, nfePerStep: 1, options: ['eta', 'solverType'],
+    stepper: (sde, score, o) => dpmppSde(sde, score, { order: 2, steps: o.steps, eta: o.eta, solverType: o.solverType }),
+  }),
+  'dpmpp-3m-sde': fixed({
+    title: 'DPM-Solver++(3M) SDE, η = 1 (k-diffusion sample_dpmpp_3m_sde)',
+    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, rf: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 1, nfePerStep: 1, options: ['eta'],
+    stepper: (sde, score, o) => dpmppSde(sde, score, { order: 3, steps: o.steps, eta: o.eta }),
+  }),
+  deis: fixed({
+    title: 'DEIS tAB-r, exponential Adams–Bashforth in ε̂, r = 3 (order 4) by default (Zhang & Chen 2023; qsh-zh/deis)',
+    supports: gaussianOnly, weakOrder: 4, strongOrder: null, orderSteps: { vp: STEPS_40, subvp: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['order'],
+    stepper: (sde, score, o) => deisTab(sde, score, { order: o.order, steps: o.steps }),
+  }),
+  ipndm: fixed({
+    title: 'iPNDM, fixed fourth-order Adams–Bashforth weights in σ̃ (Zhang & Chen 2023, App. D; order 2 on grids not uniform in σ̃)',
+    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, rf: STEPS_20 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1,
+    stepper: (sde, score, o) => ipndm(sde, score, { steps: o.steps }),
+  }),
+  lms: fixed({
+    title: 'linear multistep in σ̃, order 4 (k-diffusion sample_lms)',
+    supports: gaussianOnly, weakOrder: 4, strongOrder: null, orderSteps: { vp: LMS_STEPS }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1,
+    stepper: (sde, score, o) => lms(sde, score, { steps: o.steps }),
+  }),
+  // uni_pc.py's lower-order final steps end on a DDIM step, whose O(h²) local error is scaled by
+  // dD/dλ ∝ σ̃(ε)² at the end of the grid: asymptotically order 2, but order p + 1 = 3 at these steps
+  unipc: fixed({
+    title: 'UniPC, B(h) predictor with the UniC corrector, p = 2, bh1, lower-order final: order p + 1 = 3 (Zhao et al. 2023; uni_pc.py)',
+    supports: gaussianOnly, weakOrder: 3, strongOrder: null, orderSteps: { vp: STEPS_40, rf: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['order', 'variant', 'lowerOrderFinal'],
+    stepper: (sde, score, o) => unipc(sde, score, { order: o.order, steps: o.steps, variant: o.variant, lowerOrderFinal: o.lowerOrderFinal }),
   }),
 } satisfies Record<string, SamplerEntry>;
 

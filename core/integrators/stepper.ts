@@ -8,6 +8,14 @@
  * Reverse-time samplers run along decreasing forward times (tNext < t). Langevin steppers are
  * `stationary`: each step targets the distribution at its own time (or noise level), so their grid
  * may repeat a value.
+ *
+ * Multistep methods (DPM-Solver++(2M), DEIS, UniPC, LMS) are MultistepSteppers: their state is a
+ * structured value, the sample x with its past model outputs and the times they were taken at, so a
+ * step is still a pure function of (state, t, tNext, noise). The times must be host numbers: every
+ * step coefficient is a float64 function of them (DESIGN principle 6), and holding them as tensor
+ * columns would cost a readback per step. The past outputs are whole tensors of x's shape, so rows
+ * stay independent (row chunks and threads slice them with x), and they are affine in x on Gaussian
+ * data, so the exact weak-order tool propagates the moments of the stacked vector (x, past…).
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { normal } from '../random/distributions.js';
@@ -32,6 +40,51 @@ export interface Stepper {
   /** A Langevin step at time t that ignores tNext: the grid may repeat a time. Default false. */
   readonly stationary?: boolean;
   step(x: Tensor, t: number, tNext: number, noise: readonly Tensor[]): Tensor;
+}
+
+/** A model output (denoiser, ε̂ or dx/dσ̃, per the method) kept at the time it was evaluated. */
+export interface PastOutput {
+  readonly t: number;
+  readonly value: Tensor;
+}
+
+/** The state of a multistep method: the sample, its past outputs (newest first) and the steps taken. */
+export interface MultistepState {
+  readonly x: Tensor;
+  readonly past: readonly PastOutput[];
+  readonly index: number;
+}
+
+/**
+ * A multistep method: step maps a state at t to the state at tNext. The state starts with no past
+ * (`startState`), so the first steps are the method's lower-order warm-up; the order a step uses is
+ * `orderAt(index)` (warm-up and lower-order final steps are declared by it).
+ */
+export interface MultistepStepper {
+  readonly kind: 'multistep';
+  readonly name: string;
+  readonly noiseDraws: number;
+  readonly nfePerStep: number;
+  readonly batchCoupled?: boolean;
+  readonly stationary?: boolean;
+  /** Most past outputs a state keeps. */
+  readonly memory: number;
+  /** The order of step `index` (0-based) of the run the stepper was built for. */
+  orderAt(index: number): number;
+  step(s: MultistepState, t: number, tNext: number, noise: readonly Tensor[]): MultistepState;
+}
+
+/** A single-step Stepper or a MultistepStepper. */
+export type AnyStepper = Stepper | MultistepStepper;
+
+export const isMultistep = (s: AnyStepper): s is MultistepStepper => (s as Partial<MultistepStepper>).kind === 'multistep';
+
+/** The state a multistep run starts from: x, no past outputs. */
+export const startState = (x: Tensor): MultistepState => ({ x, past: [], index: 0 });
+
+/** Keep the newest `memory` outputs: the new one first, then the state's. */
+export function pushPast(past: readonly PastOutput[], next: PastOutput, memory: number): PastOutput[] {
+  return [next, ...past].slice(0, memory);
 }
 
 /**
@@ -86,7 +139,7 @@ export function stepNoise(k: PRNGKey, i: number, draws: number, like: Tensor, ro
 }
 
 /** A row offset is a non-negative integer, and only for steppers that treat rows independently. */
-export function checkRowOffset(stepper: Stepper, rowOffset: number): void {
+export function checkRowOffset(stepper: AnyStepper, rowOffset: number): void {
   if (!Number.isSafeInteger(rowOffset) || rowOffset < 0) throw new RangeError(`rowOffset must be a non-negative integer, got ${rowOffset}`);
   if (rowOffset > 0 && stepper.batchCoupled) {
     throw new RangeError(`${stepper.name} couples the rows of a batch (batch-mean step sizes), so the batch cannot be split into row chunks`);
@@ -102,13 +155,17 @@ export function checkGrid(grid: ArrayLike<number>, stationary = false): void {
   }
 }
 
-/** Run a stepper along a time grid; intermediates are released every step. */
-export function integrate(stepper: Stepper, x0: Tensor, grid: ArrayLike<number>, k: PRNGKey, opts: IntegrateOptions = {}): IntegrateResult {
+/**
+ * Run a stepper along a time grid; intermediates are released every step (a multistep method's past
+ * outputs as soon as its state drops them, the last ones at the end).
+ */
+export function integrate(stepper: AnyStepper, x0: Tensor, grid: ArrayLike<number>, k: PRNGKey, opts: IntegrateOptions = {}): IntegrateResult {
   checkGrid(grid, stepper.stationary);
   if (!isFloat(x0.dtype)) throw new TypeError(`integrate: the state must be floating point, got ${x0.dtype}`);
   const rowOffset = opts.rowOffset ?? 0;
   checkRowOffset(stepper, rowOffset);
   const noise = opts.noise ?? stepStream(k);
+  if (isMultistep(stepper)) return integrateMultistep(stepper, x0, grid, noise, rowOffset, opts);
   const steps = grid.length - 1;
   const traj: Tensor[] | undefined = opts.trajectory ? [x0] : undefined;
   let x = x0;
@@ -122,4 +179,22 @@ export function integrate(stepper: Stepper, x0: Tensor, grid: ArrayLike<number>,
     opts.onProgress?.({ step: i + 1, total: steps });
   }
   return { x, nfe, trajectory: traj };
+}
+
+function integrateMultistep(stepper: MultistepStepper, x0: Tensor, grid: ArrayLike<number>, noise: NoiseSource, rowOffset: number, opts: IntegrateOptions): IntegrateResult {
+  const steps = grid.length - 1;
+  const traj: Tensor[] | undefined = opts.trajectory ? [x0] : undefined;
+  let s = startState(x0);
+  for (let i = 0; i < steps; i++) {
+    const cur = s;
+    const next = tidy(() => stepper.step(cur, grid[i], grid[i + 1], stepper.noiseDraws ? noise.step(i, grid[i], grid[i + 1], stepper.noiseDraws, cur.x, rowOffset) : []));
+    const held = new Set<Tensor>([next.x, ...next.past.map((p) => p.value)]);
+    for (const p of cur.past) if (!held.has(p.value)) p.value.dispose();
+    if (traj) traj.push(keep(next.x));
+    else if (cur.x !== x0 && !held.has(cur.x)) cur.x.dispose();
+    s = next;
+    opts.onProgress?.({ step: i + 1, total: steps });
+  }
+  for (const p of s.past) if (p.value !== s.x) p.value.dispose();
+  return { x: s.x, nfe: steps * stepper.nfePerStep, trajectory: traj };
 }

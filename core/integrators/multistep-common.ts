@@ -1,0 +1,142 @@
+/**
+ * What the multistep samplers of a Gaussian path share (x = αx₀ + σε, λ = log(α/σ), σ̃ = σ/α):
+ * the denoiser D = E[x₀|x] and ε̂ from the score (parameterisation.ts: D = (x + σ² s)/α,
+ * ε̂ = −σ s), the order plan of a run (warm-up and lower-order final steps), exact integrals of
+ * Lagrange bases by Gauss–Legendre quadrature, and a small dense solve for the UniPC weights.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { ScoreFn } from '../sde/types.js';
+import { type Sde, unknownSde } from '../sde/sde.js';
+import type { GaussianPath } from '../sde/gaussian-path.js';
+import { gaussianPathOf } from '../sde/path-sde.js';
+import { convertPrediction } from '../sde/parameterisation.js';
+
+/** Null on a Gaussian path (VE, VP, sub-VP and the path SDEs), the reason on CLD. */
+export function gaussianOnly(sde: Sde): string | null {
+  switch (sde.kind) {
+    case 've': case 'vp': case 'subvp': case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return null;
+    case 'cld': return 'needs a Gaussian path (it integrates exactly in log-SNR); CLD\'s (x, v) state is not one: use sscs, em or an ode-* solver';
+    default: return unknownSde(sde);
+  }
+}
+
+/** The Gaussian path of an SDE the multistep samplers run on (a RangeError with the reason otherwise). */
+export function pathFor(sde: Sde, name: string): GaussianPath {
+  const p = gaussianPathOf(sde);
+  if (!p) throw new RangeError(`${name} ${gaussianOnly(sde)}`);
+  return p;
+}
+
+/** The model seen as a denoiser D(x, t) and as ε̂(x, t) (convertPrediction from the score). */
+export const denoiserOf = (path: GaussianPath, score: ScoreFn) => (x: Tensor, t: number): Tensor => convertPrediction(path, 'score', 'x0', t, x, score(x, t));
+export const epsHatOf = (path: GaussianPath, score: ScoreFn) => (x: Tensor, t: number): Tensor => convertPrediction(path, 'score', 'eps', t, x, score(x, t));
+
+/** σ̃ = σ/α (the EDM noise level of x̃ = x/α). */
+export const sigmaTilde = (path: GaussianPath, t: number): number => path.sigma(t) / path.alpha(t);
+
+/**
+ * The order of step i (0-based) of an N-step run of a method of order `order`: the warm-up steps use
+ * what the past holds, min(order, i + 1); with lower-order final steps also min(·, N − i)
+ * (dpm_solver_pytorch.py and uni_pc.py `sample`: min(order, steps + 1 − step), step = i + 1).
+ */
+export function orderPlan(order: number, steps: number, lowerOrderFinal: boolean): (i: number) => number {
+  return (i) => Math.max(1, Math.min(order, i + 1, lowerOrderFinal ? steps - i : order));
+}
+
+/** A RangeError unless order is an integer in [1, max] and the grid's steps allow it. */
+export function checkOrder(name: string, order: number, max: number, steps: number): void {
+  if (!Number.isInteger(order) || order < 1 || order > max) throw new RangeError(`${name}: order must be an integer from 1 to ${max}, got ${order}`);
+  if (Number.isInteger(steps) && steps >= 1 && order > steps) throw new RangeError(`${name}: order ${order} needs at least ${order} steps, the grid has ${steps}`);
+}
+
+/** A RangeError unless η is a finite number ≥ 0. */
+export function checkEta(name: string, eta: number): void {
+  if (!(eta >= 0) || !Number.isFinite(eta)) throw new RangeError(`${name}: η must be a finite number ≥ 0, got ${eta}`);
+}
+
+// Gauss–Legendre nodes and weights on [−1, 1] (Newton on P_n from the Chebyshev guesses).
+function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
+  const x = new Float64Array(n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let dp = 0;
+    for (let it = 0; it < 100; it++) {
+      let p0 = 1;
+      let p1 = z;
+      for (let k = 2; k <= n; k++) {
+        const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
+      dp = (n * (z * p1 - p0)) / (z * z - 1);
+      const dz = p1 / dp;
+      z -= dz;
+      if (Math.abs(dz) < 1e-16) break;
+    }
+    x[i] = z;
+    w[i] = 2 / ((1 - z * z) * dp * dp);
+  }
+  return { x, w };
+}
+
+const GL = new Map<number, { x: Float64Array; w: Float64Array }>();
+const glRule = (n: number) => {
+  let r = GL.get(n);
+  if (!r) GL.set(n, (r = gaussLegendre(n)));
+  return r;
+};
+
+/** ∫_a^b f(u) du by n-point Gauss–Legendre (exact for polynomials of degree < 2n). */
+export function integrateGl(f: (u: number) => number, a: number, b: number, n: number): number {
+  const { x, w } = glRule(n);
+  const c = 0.5 * (a + b);
+  const r = 0.5 * (b - a);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += w[i] * f(c + r * x[i]);
+  return s * r;
+}
+
+/** The Lagrange basis polynomial j on the nodes at y. */
+export function lagrange(nodes: readonly number[], j: number, y: number): number {
+  let p = 1;
+  for (let m = 0; m < nodes.length; m++) if (m !== j) p *= (y - nodes[m]) / (nodes[j] - nodes[m]);
+  return p;
+}
+
+/** Solve A x = b (Gaussian elimination with partial pivoting; A small and well-posed). */
+export function solveDense(A: readonly (readonly number[])[], b: readonly number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row.slice(0, n), b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    [M[c], M[p]] = [M[p], M[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r][n];
+    for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
+    x[r] = s / M[r][r];
+  }
+  return x;
+}
+
+/** The coefficients of a step, memoised by its times (the weak-order tool evaluates a step many times). */
+export function memoCoefs(f: (times: readonly number[], t1: number) => number[]): (times: readonly number[], t1: number) => number[] {
+  const cache = new Map<string, number[]>();
+  return (times, t1) => {
+    const key = `${times.join(',')};${t1}`;
+    let c = cache.get(key);
+    if (!c) {
+      if (cache.size > 4096) cache.clear();
+      cache.set(key, (c = f(times, t1)));
+    }
+    return c;
+  };
+}
+
