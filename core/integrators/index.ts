@@ -21,3 +21,4 @@ export * from './dpm-solver-multistep.js';
 export * from './deis.js';
 export * from './lms.js';
 export * from './unipc.js';
+export * from './adaptive-sde.js';

@@ -10,6 +10,8 @@ import { odeStepper, probabilityFlow } from './ode-steppers.js';
 import { sscs } from './sscs.js';
 import { dopri5 } from './dopri5.js';
 import { SHARK, SRA1, sraStepper } from './sra.js';
+import { ADAPTIVE_SDE_DEFAULTS, adaptiveSde } from './adaptive-sde.js';
+import { gaussianPathOf } from '../sde/path-sde.js';
 import { annealedLangevinVe } from './ald-ve.js';
 import { samplingKeys } from './sample.js';
 import type { FixedGridSampler, Sampler, SamplerEntry, SamplerOptions } from './sampler.js';
@@ -115,6 +117,18 @@ const ENTRIES = {
     drive: async (k, sde, score, o) => {
       const x0 = sde.priorSample(samplingKeys(k).prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
       const r = await dopri5(probabilityFlow(sde, score), x0, sde.T, o.eps ?? 1e-3, { rtol: o.rtol, atol: o.atol });
+      return { x: r.x, nfe: r.nfe };
+    },
+  } satisfies SamplerEntry,
+  adaptive: {
+    grid: 'adaptive',
+    title: `adaptive reverse SDE, Euler–Maruyama / improved-Euler pair with extrapolation and a step size per sample (Jolicoeur-Martineau et al. 2021; atol ${ADAPTIVE_SDE_DEFAULTS.atol}, rtol ${ADAPTIVE_SDE_DEFAULTS.rtol})`,
+    supports: (sde) => (gaussianPathOf(sde) ? null : `needs a Gaussian path (a scalar diffusion), not ${sde.kind}; use sscs or em`),
+    weakOrder: null, strongOrder: null, noiseDraws: 1, nfePerStep: null, batchCoupled: false, options: ['rtol', 'atol'],
+    drive: async (k, sde, score, o) => {
+      const keys = samplingKeys(k);
+      const x0 = sde.priorSample(keys.prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
+      const r = await adaptiveSde(keys.noise, sde, score, x0, { n: o.n, d: o.d, eps: o.eps, rtol: o.rtol, atol: o.atol });
       return { x: r.x, nfe: r.nfe };
     },
   } satisfies SamplerEntry,

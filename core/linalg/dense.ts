@@ -57,3 +57,46 @@ export function identityM(n: number, scale = 1): Matrix {
 export function addM(A: readonly (readonly number[])[], B: readonly (readonly number[])[]): Matrix {
   return A.map((row, i) => row.map((a, j) => a + B[i][j]));
 }
+
+/**
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan, §8.5):
+ * A = U diag(values) Uᵀ, U's columns the eigenvectors. For the small covariances of mixtures.
+ */
+export function symmetricEigen(A: readonly (readonly number[])[]): { readonly values: number[]; readonly vectors: Matrix } {
+  const n = A.length;
+  const M: Matrix = A.map((r) => [...r]);
+  const U = identityM(n);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += M[p][q] * M[p][q];
+    if (off <= 1e-30 * (1 + M.reduce((s, r, i) => s + r[i] * r[i], 0))) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (M[p][q] === 0) continue;
+        const theta = (M[q][q] - M[p][p]) / (2 * M[p][q]);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const mkp = M[k][p];
+          const mkq = M[k][q];
+          M[k][p] = c * mkp - s * mkq;
+          M[k][q] = s * mkp + c * mkq;
+        }
+        for (let k = 0; k < n; k++) {
+          const mpk = M[p][k];
+          const mqk = M[q][k];
+          M[p][k] = c * mpk - s * mqk;
+          M[q][k] = s * mpk + c * mqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const ukp = U[k][p];
+          const ukq = U[k][q];
+          U[k][p] = c * ukp - s * ukq;
+          U[k][q] = s * ukp + c * ukq;
+        }
+      }
+    }
+  }
+  return { values: M.map((r, i) => r[i]), vectors: U };
+}

@@ -13,3 +13,4 @@ export { pathSde, edmSde, rfSde, vpCosineSde, vpLogSnrSde, gaussianPathOf, karra
 export { pathMarginal, pathLogDensity, pathScore, pathOracle } from './path-oracle.js';
 export { pathTimeGrid, type PathGridKind, type PathGridOptions, PATH_GRID_KINDS } from './path-grid.js';
 export { cosineBetas } from './cosine-betas.js';
+export * from './row-time-score.js';

@@ -15,6 +15,8 @@ import type { ScalarLinearSde } from './linear.js';
 import type { ScoreFn } from './types.js';
 import { type Sde, unknownSde } from './sde.js';
 import { memoByTime, pathMarginal } from './path-oracle.js';
+import { linearSdePath } from './gaussian-path.js';
+import { pathMixtureRowScore, withRowTimes } from './row-time-score.js';
 
 function checkTime(sde: Sde, t: number): void {
   if (!(t >= 0 && t <= sde.T)) throw new RangeError(`time ${t} is outside [0, ${sde.T}]`);
@@ -79,12 +81,14 @@ const cachedMarginal = (sde: Sde, data: Gmm): ((t: number) => Gmm) => memoByTime
 
 /**
  * The exact score of the perturbed data distribution: s(x, t) = ∇ log p_t(x) for VE/VP/sub-VP,
- * and the velocity score ∇_v log p_t(u) for CLD (what its reverse SDE needs).
+ * and the velocity score ∇_v log p_t(u) for CLD (what its reverse SDE needs). On the Gaussian paths
+ * it also evaluates at one time per row (`atRows`, row-time-score.ts).
  */
 export function exactScore(sde: Sde, data: Gmm): ScoreFn {
   const at = cachedMarginal(sde, data);
   switch (sde.kind) {
-    case 've': case 'vp': case 'subvp': case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return (x: Tensor, t: number) => gmmScore(at(t), x);
+    case 've': case 'vp': case 'subvp': return withRowTimes((x: Tensor, t: number) => gmmScore(at(t), x), pathMixtureRowScore(linearSdePath(sde), data));
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return withRowTimes((x: Tensor, t: number) => gmmScore(at(t), x), pathMixtureRowScore(sde.path, data));
     case 'cld': {
       const d = data.dim;
       return (u: Tensor, t: number) => gmmScore(at(t), u, { start: d, count: d });
