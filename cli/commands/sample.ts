@@ -10,11 +10,16 @@ import { writeFigure } from '../plot/png.js';
 
 /** The command-line flags of the samplers' tuning options, each with the samplers that read it. */
 const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec }> = {
-  snr: { flag: 'snr', spec: { kind: 'number', default: 0.16, min: 0, help: 'signal-to-noise ratio of the Langevin corrector' } },
+  snr: { flag: 'snr', spec: { kind: 'number', min: 0, help: 'signal-to-noise ratio of the Langevin corrector (default 0.16)' } },
   levels: { flag: 'levels', spec: { kind: 'int', min: 1, help: `noise levels (default ${sk.ALD_DEFAULTS.levels})` } },
   stepRatio: { flag: 'step-ratio', spec: { kind: 'number', min: 0, help: `Langevin step at the last level ÷ σ_L² (default ${sk.ALD_DEFAULTS.stepRatio})` } },
   rtol: { flag: 'rtol', spec: { kind: 'number', min: 0, help: 'relative tolerance (default 1e-5)' } },
   atol: { flag: 'atol', spec: { kind: 'number', min: 0, help: 'absolute tolerance (default 1e-5)' } },
+  eta: { flag: 'eta', spec: { kind: 'number', help: 'noise scale η (ddim: 0 deterministic … 1, default 0; euler-ancestral: default 1)' } },
+  sChurn: { flag: 's-churn', spec: { kind: 'number', help: 'EDM churn S_churn ≥ 0 (default 0: deterministic)' } },
+  sTmin: { flag: 's-tmin', spec: { kind: 'number', help: 'churn only where σ/α ≥ S_tmin (default 0)' } },
+  sTmax: { flag: 's-tmax', spec: { kind: 'number', help: 'churn only where σ/α ≤ S_tmax (default ∞)' } },
+  sNoise: { flag: 's-noise', spec: { kind: 'number', help: 'scale S_noise > 0 of the fresh noise (default 1)' } },
 };
 
 const tuningOptions: Record<string, OptionSpec> = Object.fromEntries(Object.entries(TUNING).map(([name, { flag, spec }]) => {
@@ -69,7 +74,7 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const r = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning: tuningOf(o), backend: o.backend as string, seed: o.seed as number, grid: o.grid as string,
       }), { threads: threads ?? 1, chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuningOf(o), n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,

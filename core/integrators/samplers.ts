@@ -5,12 +5,20 @@
  */
 import type { ScoreFn } from '../sde/types.js';
 import { type Sde, unknownSde } from '../sde/sde.js';
+import { gaussianPathOf } from '../sde/path-sde.js';
 import { ancestral, eulerMaruyama, langevinCorrector, predictorCorrector, reverseDiffusion } from './sde-steppers.js';
 import { odeStepper, probabilityFlow } from './ode-steppers.js';
 import { sscs } from './sscs.js';
 import { dopri5 } from './dopri5.js';
 import { annealedLangevinVe } from './ald-ve.js';
 import { samplingKeys } from './sample.js';
+import { gaussianPathSupport } from './path-denoiser.js';
+import { ddim } from './ddim.js';
+import { eulerSigma } from './euler.js';
+import { eulerAncestral } from './euler-ancestral.js';
+import { edmHeun } from './edm-heun.js';
+import { dpm2 } from './dpm-2.js';
+import { dpmSolver, dpmSolverPp2s } from './dpm-solver.js';
 import type { FixedGridSampler, Sampler, SamplerEntry, SamplerOptions } from './sampler.js';
 
 const any = (): string | null => null;
@@ -51,6 +59,18 @@ const ode = (method: 'euler' | 'heun' | 'midpoint' | 'rk4', title: string, order
   stepper: (sde: Sde, score: ScoreFn) => odeStepper(sde, score, method),
 });
 
+/** NFE along a grid when a step into σ = 0 costs one evaluation instead of nfePerStep (the final denoise x' = α'D). */
+const oneIntoData = (nfePerStep: number) => (sde: Sde, grid: ArrayLike<number>): number => {
+  const path = gaussianPathOf(sde);
+  let n = 0;
+  for (let i = 0; i + 1 < grid.length; i++) n += path && path.sigma(grid[i + 1]) === 0 ? 1 : nfePerStep;
+  return n;
+};
+
+/** Step ranges of the fast samplers' declared orders (uniform grids from T to ε = 1e-3 on Gaussian data; orders.test.ts). */
+const FAST_1 = { vp: STEPS_40, 'vp-cosine': STEPS_40, rf: STEPS_40, 'vp-logsnr': STEPS_40 } as const;
+const FAST_2 = { vp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 } as const;
+
 const ENTRIES = {
   em: fixed({
     title: 'Euler–Maruyama on the reverse SDE (Song et al. 2021)',
@@ -90,7 +110,7 @@ const ENTRIES = {
   // on CLD, Heun and RK4 are not asymptotic below about 1000 steps (the exact velocity score is stiff near ε)
   'ode-heun': ode('heun', "Heun's method", 2, 2, { vp: STEPS_20, subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
   'ode-midpoint': ode('midpoint', 'explicit midpoint rule', 2, 2, { vp: STEPS_20, subvp: STEPS_20, cld: STEPS_20 }),
-  'ode-rk4': ode('rk4', 'classical Runge–Kutta', 4, 4, { vp: [10, 20, 40, 80], subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
+  'ode-rk4': ode('rk4', 'classical Runge–Kutta', 4, 4, { vp: STEPS_20, subvp: [40, 80, 160], 'vp-cosine': STEPS_20, rf: [40, 80, 160] }),
   'ode-dopri5': {
     grid: 'adaptive',
     title: 'probability-flow ODE, adaptive Dormand–Prince 5(4) (Dormand & Prince 1980; rtol = atol = 1e-5)',
@@ -110,6 +130,53 @@ const ENTRIES = {
     title: 'SSCS with a Heun score step (Strang splitting, second order)',
     supports: cldOnly, weakOrder: 2, strongOrder: null, orderSteps: { cld: [80, 160, 320, 640] }, noiseDraws: 2, nfePerStep: 2,
     stepper: (sde, score) => sscs(sde, score, { scoreStep: 'heun' }),
+  }),
+  ddim: fixed({
+    title: "DDIM with η, on any Gaussian path in log-SNR form (Song et al. 2021, eq. 12; diffusers' DDIMScheduler)",
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: FAST_1, noiseDraws: 1, nfePerStep: 1, options: ['eta'],
+    stepper: (sde, score, o) => ddim(sde, score, { eta: o.eta }),
+  }),
+  euler: fixed({
+    title: "Euler in σ/α on x/α (Karras et al. 2022; k-diffusion's sample_euler)",
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: FAST_1, noiseDraws: 0, nfePerStep: 1,
+    stepper: (sde, score) => eulerSigma(sde, score),
+  }),
+  'euler-ancestral': fixed({
+    title: "Euler ancestral in σ/α, η and S_noise (k-diffusion's sample_euler_ancestral)",
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: { vp: [80, 160, 320, 640], 'vp-cosine': STEPS_40, rf: STEPS_40 }, noiseDraws: 1, nfePerStep: 1, options: ['eta', 'sNoise'],
+    stepper: (sde, score, o) => eulerAncestral(sde, score, { eta: o.eta, sNoise: o.sNoise }),
+  }),
+  'edm-heun': fixed({
+    title: "EDM's Heun sampler with churn in σ/α on x/α, last step into σ = 0 Euler (Karras et al. 2022, Alg. 2)",
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, 'vp-logsnr': STEPS_40, 'vp-cosine': [80, 160, 320, 640] }, noiseDraws: 1, nfePerStep: 2,
+    options: ['sChurn', 'sTmin', 'sTmax', 'sNoise'], nfeOn: oneIntoData(2),
+    stepper: (sde, score, o) => edmHeun(sde, score, { steps: o.steps, sChurn: o.sChurn, sTmin: o.sTmin, sTmax: o.sTmax, sNoise: o.sNoise }),
+  }),
+  'dpm-2': fixed({
+    title: "DPM-2, the midpoint in log σ/α (k-diffusion's sample_dpm_2)",
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: FAST_2, noiseDraws: 0, nfePerStep: 2, nfeOn: oneIntoData(2),
+    stepper: (sde, score) => dpm2(sde, score),
+  }),
+  'dpm-solver-1': fixed({
+    title: 'DPM-Solver-1, the ε form (Lu et al. 2022, eq. 3.7; dpm_solver_pytorch.py)',
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: FAST_1, noiseDraws: 0, nfePerStep: 1,
+    stepper: (sde, score) => dpmSolver(sde, score, 1),
+  }),
+  'dpm-solver-2': fixed({
+    title: 'DPM-Solver-2 singlestep, ε form, r₁ = ½ (Lu et al. 2022, Alg. 1; dpm_solver_pytorch.py)',
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: FAST_2, noiseDraws: 0, nfePerStep: 2, nfeOn: oneIntoData(2),
+    stepper: (sde, score) => dpmSolver(sde, score, 2),
+  }),
+  'dpm-solver-3': fixed({
+    title: 'DPM-Solver-3 singlestep, ε form, r = ⅓, ⅔ (Lu et al. 2022, Alg. 2; dpm_solver_pytorch.py)',
+    // asymptotic third order needs steps even in λ: on the log-SNR VP path the uniform grid in t is one
+    supports: gaussianPathSupport, weakOrder: 3, strongOrder: null, orderSteps: { 'vp-logsnr': [80, 160, 320, 640] }, noiseDraws: 0, nfePerStep: 3, nfeOn: oneIntoData(3),
+    stepper: (sde, score) => dpmSolver(sde, score, 3),
+  }),
+  'dpmpp-2s': fixed({
+    title: 'DPM-Solver++(2S), data form, r₁ = ½ (Lu et al. 2022b, Alg. 1; dpm_solver_pytorch.py)',
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_20, rf: STEPS_20, 'vp-logsnr': STEPS_40 }, noiseDraws: 0, nfePerStep: 2, nfeOn: oneIntoData(2),
+    stepper: (sde, score) => dpmSolverPp2s(sde, score),
   }),
 } satisfies Record<string, SamplerEntry>;
 
