@@ -72,7 +72,7 @@ export const sampleCommand: Command = {
     const chunk = o.chunk as number | undefined;
     if ((threads !== undefined || chunk !== undefined) && o.trajectory) throw new Error('--trajectory is not kept with --threads or --chunk');
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
-    const r = threads !== undefined || chunk !== undefined
+    const run = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
         ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning: tuningOf(o), backend: o.backend as string, seed: o.seed as number, grid: o.grid as string,
       }), { threads: threads ?? 1, chunk, onProgress })
@@ -81,6 +81,8 @@ export const sampleCommand: Command = {
         denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress,
       });
     bar.done();
+    // the worker pool counts steps × NFE per step; an entry that counts its grid (steps into σ = 0) says so
+    const r = sampler.nfeOn && run.grid && (threads !== undefined || chunk !== undefined) ? { ...run, nfe: sampler.nfeOn(sde, run.grid) + (o.denoise ? 1 : 0) } : run;
     const x = dataPart(sde, r.x);
     const values = await x.array() as number[][];
     const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps: o.steps, n: o.n, denoise: !!o.denoise };

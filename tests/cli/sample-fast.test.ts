@@ -20,9 +20,13 @@ describe('scorekit sample: fast samplers and their flags', () => {
     let r = run(...base, '--sde', 'edm', '--sampler', 'edm-heun', '--steps', '12', '--grid', 'karras', '--s-churn', '20', '--s-tmin', '0.05', '--s-tmax', '50', '--s-noise', '1.003', '--out', p('heun.json'), '--json');
     assert.equal(r.status, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { nfe: number }).nfe, 23);
-    r = run(...base, '--sde', 'edm', '--sampler', 'edm-heun', '--steps', '12', '--grid', 'karras', '--out', p('heun0.json'));
+    r = run(...base, '--sde', 'edm', '--sampler', 'edm-heun', '--steps', '12', '--grid', 'karras', '--out', p('heun0.json'), '--json');
     assert.equal(r.status, 0, r.stderr);
     assert.notDeepEqual(samples(p('heun.json')), samples(p('heun0.json')));
+    r = run(...base, '--sde', 'edm', '--sampler', 'edm-heun', '--steps', '12', '--grid', 'karras', '--out', p('heun0-threads.json'), '--threads', '2', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { nfe: number }).nfe, 23);
+    assert.deepEqual(samples(p('heun0-threads.json')), samples(p('heun0.json')));
     for (const [f, extra] of [['ddim.json', []], ['ddim-threads.json', ['--threads', '2']]] as const) {
       r = run(...base, '--sde', 'vp', '--sampler', 'ddim', '--eta', '0.5', '--steps', '10', '--grid', 'logsnr', '--out', p(f), ...extra);
       assert.equal(r.status, 0, r.stderr);
