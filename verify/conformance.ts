@@ -43,7 +43,7 @@ export interface GoldenCase {
   readonly name: string;
   readonly sde: ConformanceSde;
   readonly mixture: sk.GmmSpec;
-  readonly options?: Partial<Record<sk.SamplerOptionName, number>>;
+  readonly options?: Partial<Omit<sk.SamplerOptions, 'steps' | 'eps'>>;
   readonly grid: readonly number[];
   readonly x0: readonly (readonly number[])[];
   readonly noise: readonly (readonly (readonly (readonly number[])[])[])[];
