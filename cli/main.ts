@@ -15,8 +15,9 @@ import { ordersCommand } from './commands/orders.js';
 import { verifyCommand } from './commands/verify.js';
 import { benchCommand } from './commands/bench.js';
 import { samplersCommand } from './commands/samplers.js';
+import { conformanceCommand } from './commands/conformance.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, samplersCommand, evalCommand, nllCommand, ordersCommand, verifyCommand, benchCommand];
+const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, samplersCommand, evalCommand, nllCommand, ordersCommand, conformanceCommand, verifyCommand, benchCommand];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n');

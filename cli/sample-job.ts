@@ -46,7 +46,7 @@ export interface CliSampleArgs extends ScoreSource {
   readonly steps: number;
   readonly eps: number;
   readonly denoise: boolean;
-  readonly snr: number;
+  readonly snr?: number;
   readonly backend: string;
   readonly seed: number;
   /** --grid (default: defaultGrid of the SDE). */
@@ -64,7 +64,9 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
     const names = sk.SAMPLER_NAMES.filter((n) => sk.chunkable(sk.SAMPLERS[n]) && sk.SAMPLERS[n].supports(sde) === null);
     throw new Error(`--threads and --chunk need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
   }
-  const stepper = s.stepper(sde, score, { ...a.tuning, ...a });
+  const o = { ...a.tuning, ...a };
+  sk.checkSamplerOptions(s, o);
+  const stepper = s.stepper(sde, score, o);
   return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid, a.steps, a.eps) } };
 }
 

@@ -21,7 +21,7 @@ const oneOf = (flag: string, names: readonly string[]) => (v: string): string =>
  * how a string flag becomes the option's value).
  */
 const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec; parse?: (v: string) => Tuning }> = {
-  snr: { flag: 'snr', spec: { kind: 'number', default: 0.16, min: 0, help: 'signal-to-noise ratio of the Langevin corrector' } },
+  snr: { flag: 'snr', spec: { kind: 'number', min: 0, help: 'signal-to-noise ratio of the Langevin corrector (default 0.16)' } },
   levels: { flag: 'levels', spec: { kind: 'int', min: 1, help: `noise levels (default ${sk.ALD_DEFAULTS.levels})` } },
   stepRatio: { flag: 'step-ratio', spec: { kind: 'number', min: 0, help: `Langevin step at the last level ÷ σ_L² (default ${sk.ALD_DEFAULTS.stepRatio})` } },
   rtol: { flag: 'rtol', spec: { kind: 'number', min: 0, help: 'relative tolerance (default 1e-5)' } },
@@ -32,8 +32,12 @@ const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec; par
     flag: 'lower-order-final', spec: { kind: 'string', help: 'on | off: lower the order of the last steps (default: DPM-Solver++ below 10 steps, UniPC always)' },
     parse: (v) => oneOf('lower-order-final', ['on', 'off'])(v) === 'on',
   },
-  eta: { flag: 'eta', spec: { kind: 'number', help: 'noise scale η ≥ 0 of the DPM-Solver++ SDE variants (default 1)' } },
+  eta: { flag: 'eta', spec: { kind: 'number', help: 'noise scale η ≥ 0 (ddim: 0 deterministic … 1, default 0; euler-ancestral and the DPM-Solver++ SDE variants: default 1)' } },
   solverType: { flag: 'solver-type', spec: { kind: 'string', help: 'second-order term of DPM-Solver++(2M) SDE: midpoint (default) | heun' }, parse: oneOf('solver-type', sk.SDE_SOLVER_TYPES) },
+  sChurn: { flag: 's-churn', spec: { kind: 'number', help: 'EDM churn S_churn ≥ 0 (default 0: deterministic)' } },
+  sTmin: { flag: 's-tmin', spec: { kind: 'number', help: 'churn only where σ/α ≥ S_tmin (default 0)' } },
+  sTmax: { flag: 's-tmax', spec: { kind: 'number', help: 'churn only where σ/α ≤ S_tmax (default ∞)' } },
+  sNoise: { flag: 's-noise', spec: { kind: 'number', help: 'scale S_noise > 0 of the fresh noise (default 1)' } },
 };
 
 const tuningOptions: Record<string, OptionSpec> = Object.fromEntries(Object.entries(TUNING).map(([name, { flag, spec }]) => {
@@ -88,15 +92,17 @@ export const sampleCommand: Command = {
     const chunk = o.chunk as number | undefined;
     if ((threads !== undefined || chunk !== undefined) && o.trajectory) throw new Error('--trajectory is not kept with --threads or --chunk');
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
-    const r = threads !== undefined || chunk !== undefined
+    const run = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, tuning,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined,
       }), { threads: threads ?? 1, chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuning, n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,
         denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress,
       });
     bar.done();
+    // the worker pool counts steps × NFE per step; an entry that counts its grid (steps into σ = 0) says so
+    const r = sampler.nfeOn && run.grid && (threads !== undefined || chunk !== undefined) ? { ...run, nfe: sampler.nfeOn(sde, run.grid) + (o.denoise ? 1 : 0) } : run;
     const x = dataPart(sde, r.x);
     const values = await x.array() as number[][];
     const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps: o.steps, n: o.n, denoise: !!o.denoise };

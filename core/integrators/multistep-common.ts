@@ -6,24 +6,16 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
-import { type Sde, unknownSde } from '../sde/sde.js';
+import type { Sde } from '../sde/sde.js';
+import { gaussianPathSupport } from './path-denoiser.js';
 import type { GaussianPath } from '../sde/gaussian-path.js';
 import { gaussianPathOf } from '../sde/path-sde.js';
 import { convertPrediction } from '../sde/parameterisation.js';
 
-/** Null on a Gaussian path (VE, VP, sub-VP and the path SDEs), the reason on CLD. */
-export function gaussianOnly(sde: Sde): string | null {
-  switch (sde.kind) {
-    case 've': case 'vp': case 'subvp': case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return null;
-    case 'cld': return 'needs a Gaussian path (it integrates exactly in log-SNR); CLD\'s (x, v) state is not one: use sscs, em or an ode-* solver';
-    default: return unknownSde(sde);
-  }
-}
-
 /** The Gaussian path of an SDE the multistep samplers run on (a RangeError with the reason otherwise). */
 export function pathFor(sde: Sde, name: string): GaussianPath {
   const p = gaussianPathOf(sde);
-  if (!p) throw new RangeError(`${name} ${gaussianOnly(sde)}`);
+  if (!p) throw new RangeError(`${name} ${gaussianPathSupport(sde)}`);
   return p;
 }
 

@@ -39,10 +39,19 @@ export interface SamplerOptions {
   readonly variant?: UniPcVariant;
   /** Lower-order final steps (DPM-Solver++(kM): default only below 10 steps; UniPC: default on). */
   readonly lowerOrderFinal?: boolean;
-  /** Noise scale η of the DPM-Solver++ SDE variants (default 1; 0 is the ODE solver). */
+  /**
+   * Noise scale η: DDIM (0 deterministic … 1, default 0), Euler ancestral (default 1), the
+   * DPM-Solver++ SDE variants (default 1; 0 is the ODE solver).
+   */
   readonly eta?: number;
   /** The second-order term of DPM-Solver++(2M) SDE: 'midpoint' (default) or 'heun'. */
   readonly solverType?: SdeSolverType;
+  /** EDM churn (Karras et al. 2022, Alg. 2): S_churn ≥ 0 (default 0), applied where S_tmin ≤ σ/α ≤ S_tmax (0, ∞). */
+  readonly sChurn?: number;
+  readonly sTmin?: number;
+  readonly sTmax?: number;
+  /** Scale S_noise > 0 of the fresh noise (EDM churn, Euler ancestral; default 1). */
+  readonly sNoise?: number;
 }
 
 export type SamplerOptionName = Exclude<keyof SamplerOptions, 'steps' | 'eps'>;
@@ -79,6 +88,11 @@ interface SamplerInfo {
   readonly batchCoupled: boolean;
   /** Options it reads besides steps and eps. */
   readonly options: readonly SamplerOptionName[];
+  /**
+   * Score evaluations along a grid when they are not steps × nfePerStep (a step into σ = 0 that
+   * needs fewer, as EDM's last Euler step).
+   */
+  nfeOn?(sde: Sde, grid: ArrayLike<number>): number;
 }
 
 export interface FixedGridSampler extends SamplerInfo {
@@ -113,6 +127,8 @@ export interface RunOptions extends DriveOptions {
   readonly noise?: NoiseSource;
   /** A fixed-grid sampler's grid: a kind, or the times themselves (see SampleOptions.grid). */
   readonly grid?: GridKind | ArrayLike<number>;
+  /** A fixed-grid sampler's initial state at the grid's first time (default: a prior draw). */
+  readonly x0?: Tensor;
 }
 
 export interface SampleRun {
@@ -142,10 +158,30 @@ export function checkSupports(s: Sampler, sde: Sde): void {
   if (why !== null) throw new RangeError(`sampler '${s.name}' ${why}`);
 }
 
+/** Every tuning option (a compiler-checked table: a new option of SamplerOptions must be listed). */
+const TUNING_OPTIONS: Record<SamplerOptionName, true> = {
+  snr: true, levels: true, stepRatio: true, rtol: true, atol: true, order: true, variant: true, lowerOrderFinal: true, eta: true, solverType: true, sChurn: true, sTmin: true, sTmax: true, sNoise: true,
+};
+const TUNING_NAMES = Object.keys(TUNING_OPTIONS) as SamplerOptionName[];
+
+/** A RangeError when an option is given that the sampler does not read (churn on a sampler without churn). */
+export function checkSamplerOptions(s: Sampler, o: Partial<SamplerOptions>): void {
+  for (const name of TUNING_NAMES) {
+    if (o[name] !== undefined && !s.options.includes(name)) {
+      throw new RangeError(`sampler '${s.name}' has no option ${name}${s.options.length ? ` (it reads ${s.options.join(', ')})` : ' (it reads no tuning options)'}`);
+    }
+  }
+}
+
 /** Run a sampler from the prior with the key k (the fixed-grid ones through `sample`, the same bits). */
 export async function runSampler(k: PRNGKey, s: Sampler, sde: Sde, score: ScoreFn, o: RunOptions): Promise<SampleRun> {
   checkSupports(s, sde);
-  if (s.grid === 'fixed') return sample(k, { ...o, sde, stepper: s.stepper(sde, score, o) });
+  checkSamplerOptions(s, o);
+  if (s.grid === 'fixed') {
+    const r = sample(k, { ...o, sde, stepper: s.stepper(sde, score, o) });
+    return s.nfeOn ? { ...r, nfe: s.nfeOn(sde, r.grid) + (o.denoise ? 1 : 0) } : r;
+  }
+  if (o.x0) throw new RangeError(`${s.name} starts from its own prior draw: an initial state needs a fixed-grid sampler`);
   if (o.trajectory) throw new RangeError(`a trajectory needs a fixed-grid sampler, not ${s.name}`);
   if (o.noise) throw new RangeError(`${s.name} draws its own noise: a noise source needs a fixed-grid sampler`);
   if (o.grid !== undefined) throw new RangeError(`${s.name} chooses its own times: a grid needs a fixed-grid sampler`);

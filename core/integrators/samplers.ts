@@ -5,17 +5,23 @@
  */
 import type { ScoreFn } from '../sde/types.js';
 import { type Sde, unknownSde } from '../sde/sde.js';
+import { gaussianPathOf } from '../sde/path-sde.js';
 import { ancestral, eulerMaruyama, langevinCorrector, predictorCorrector, reverseDiffusion } from './sde-steppers.js';
 import { odeStepper, probabilityFlow } from './ode-steppers.js';
 import { sscs } from './sscs.js';
 import { dopri5 } from './dopri5.js';
 import { SHARK, SRA1, sraStepper } from './sra.js';
 import { ADAPTIVE_SDE_DEFAULTS, adaptiveSde } from './adaptive-sde.js';
-import { gaussianPathOf } from '../sde/path-sde.js';
 import { annealedLangevinVe } from './ald-ve.js';
 import { samplingKeys } from './sample.js';
+import { gaussianPathSupport } from './path-denoiser.js';
+import { ddim } from './ddim.js';
+import { eulerSigma } from './euler.js';
+import { eulerAncestral } from './euler-ancestral.js';
+import { edmHeun } from './edm-heun.js';
+import { dpm2 } from './dpm-2.js';
+import { dpmSolver, dpmSolverPp2s } from './dpm-solver.js';
 import type { FixedGridSampler, Sampler, SamplerEntry, SamplerOptions } from './sampler.js';
-import { gaussianOnly } from './multistep-common.js';
 import { dpmppMultistep, dpmppSde } from './dpm-solver-multistep.js';
 import { deisTab, ipndm } from './deis.js';
 import { lms } from './lms.js';
@@ -59,6 +65,18 @@ const ode = (method: 'euler' | 'heun' | 'midpoint' | 'rk4', title: string, order
   supports: any, weakOrder: order, strongOrder: null, orderSteps, noiseDraws: 0, nfePerStep: nfe,
   stepper: (sde: Sde, score: ScoreFn) => odeStepper(sde, score, method),
 });
+
+/** NFE along a grid when a step into σ = 0 costs one evaluation instead of nfePerStep (the final denoise x' = α'D). */
+const oneIntoData = (nfePerStep: number) => (sde: Sde, grid: ArrayLike<number>): number => {
+  const path = gaussianPathOf(sde);
+  let n = 0;
+  for (let i = 0; i + 1 < grid.length; i++) n += path && path.sigma(grid[i + 1]) === 0 ? 1 : nfePerStep;
+  return n;
+};
+
+/** Step ranges of the fast samplers' declared orders (uniform grids from T to ε = 1e-3 on Gaussian data; orders.test.ts). */
+const FAST_1 = { vp: STEPS_40, 'vp-cosine': STEPS_40, rf: STEPS_40, 'vp-logsnr': STEPS_40 } as const;
+const FAST_2 = { vp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 } as const;
 
 const ENTRIES = {
   em: fixed({
@@ -109,7 +127,7 @@ const ENTRIES = {
   // on CLD, Heun and RK4 are not asymptotic below about 1000 steps (the exact velocity score is stiff near ε)
   'ode-heun': ode('heun', "Heun's method", 2, 2, { vp: STEPS_20, subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
   'ode-midpoint': ode('midpoint', 'explicit midpoint rule', 2, 2, { vp: STEPS_20, subvp: STEPS_20, cld: STEPS_20 }),
-  'ode-rk4': ode('rk4', 'classical Runge–Kutta', 4, 4, { vp: [10, 20, 40, 80], subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
+  'ode-rk4': ode('rk4', 'classical Runge–Kutta', 4, 4, { vp: STEPS_20, subvp: [40, 80, 160], 'vp-cosine': STEPS_20, rf: [40, 80, 160] }),
   'ode-dopri5': {
     grid: 'adaptive',
     title: 'probability-flow ODE, adaptive Dormand–Prince 5(4) (Dormand & Prince 1980; rtol = atol = 1e-5)',
@@ -123,7 +141,7 @@ const ENTRIES = {
   adaptive: {
     grid: 'adaptive',
     title: `adaptive reverse SDE, Euler–Maruyama / improved-Euler pair with extrapolation and a step size per sample (Jolicoeur-Martineau et al. 2021; atol ${ADAPTIVE_SDE_DEFAULTS.atol}, rtol ${ADAPTIVE_SDE_DEFAULTS.rtol})`,
-    supports: (sde) => (gaussianPathOf(sde) ? null : `needs a Gaussian path (a scalar diffusion), not ${sde.kind}; use sscs or em`),
+    supports: gaussianPathSupport,
     weakOrder: null, strongOrder: null, noiseDraws: 1, nfePerStep: null, batchCoupled: false, options: ['rtol', 'atol'],
     drive: async (k, sde, score, o) => {
       const keys = samplingKeys(k);
@@ -145,47 +163,94 @@ const ENTRIES = {
   // Multistep samplers on Gaussian paths: the state carries the past model outputs (stepper.ts).
   'dpmpp-2m': fixed({
     title: 'DPM-Solver++(2M), multistep in data prediction (Lu et al. 2022, Alg. 2; dpm_solver_pytorch.py)',
-    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, rf: STEPS_20 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['lowerOrderFinal'],
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, rf: STEPS_20 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['lowerOrderFinal'],
     stepper: (sde, score, o) => dpmppMultistep(sde, score, { order: 2, steps: o.steps, lowerOrderFinal: o.lowerOrderFinal }),
   }),
   // the shipped D2 ≈ ½h²D'' meets φ3, which needs h²D'': local error O(h³), so order 2, not 3
   // (measured 2.07 on VP's log-SNR grid, 40–320 steps; on grids uniform in t it looks like 3 up to 320)
   'dpmpp-3m': fixed({
     title: 'DPM-Solver++(3M) as shipped (dpm_solver_pytorch.py; its D2 term halves D\'\': measured order 2, not 3)',
-    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['lowerOrderFinal'],
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['lowerOrderFinal'],
     stepper: (sde, score, o) => dpmppMultistep(sde, score, { order: 3, steps: o.steps, lowerOrderFinal: o.lowerOrderFinal }),
   }),
   'dpmpp-2m-sde': fixed({
     title: 'DPM-Solver++(2M) SDE, midpoint or heun term, η = 1 (Lu et al. 2022; k-diffusion sample_dpmpp_2m_sde)',
-    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 1, nfePerStep: 1, options: ['eta', 'solverType'],
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 1, nfePerStep: 1, options: ['eta', 'solverType'],
     stepper: (sde, score, o) => dpmppSde(sde, score, { order: 2, steps: o.steps, eta: o.eta, solverType: o.solverType }),
   }),
   'dpmpp-3m-sde': fixed({
     title: 'DPM-Solver++(3M) SDE, η = 1 (k-diffusion sample_dpmpp_3m_sde)',
-    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, rf: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 1, nfePerStep: 1, options: ['eta'],
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, rf: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 1, nfePerStep: 1, options: ['eta'],
     stepper: (sde, score, o) => dpmppSde(sde, score, { order: 3, steps: o.steps, eta: o.eta }),
   }),
   deis: fixed({
     title: 'DEIS tAB-r, exponential Adams–Bashforth in ε̂, r = 3 (order 4) by default (Zhang & Chen 2023; qsh-zh/deis)',
-    supports: gaussianOnly, weakOrder: 4, strongOrder: null, orderSteps: { vp: STEPS_40, subvp: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['order'],
+    supports: gaussianPathSupport, weakOrder: 4, strongOrder: null, orderSteps: { vp: STEPS_40, subvp: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['order'],
     stepper: (sde, score, o) => deisTab(sde, score, { order: o.order, steps: o.steps }),
   }),
   ipndm: fixed({
     title: 'iPNDM, fixed fourth-order Adams–Bashforth weights in σ̃ (Zhang & Chen 2023, App. D; order 2 on grids not uniform in σ̃)',
-    supports: gaussianOnly, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, rf: STEPS_20 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1,
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, rf: STEPS_20 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1,
     stepper: (sde, score, o) => ipndm(sde, score, { steps: o.steps }),
   }),
   lms: fixed({
     title: 'linear multistep in σ̃, order 4 (k-diffusion sample_lms)',
-    supports: gaussianOnly, weakOrder: 4, strongOrder: null, orderSteps: { vp: LMS_STEPS }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1,
+    supports: gaussianPathSupport, weakOrder: 4, strongOrder: null, orderSteps: { vp: LMS_STEPS }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1,
     stepper: (sde, score, o) => lms(sde, score, { steps: o.steps }),
   }),
   // uni_pc.py's lower-order final steps end on a DDIM step, whose O(h²) local error is scaled by
   // dD/dλ ∝ σ̃(ε)² at the end of the grid: asymptotically order 2, but order p + 1 = 3 at these steps
   unipc: fixed({
     title: 'UniPC, B(h) predictor with the UniC corrector, p = 2, bh1, lower-order final: order p + 1 = 3 (Zhao et al. 2023; uni_pc.py)',
-    supports: gaussianOnly, weakOrder: 3, strongOrder: null, orderSteps: { vp: STEPS_40, rf: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['order', 'variant', 'lowerOrderFinal'],
+    supports: gaussianPathSupport, weakOrder: 3, strongOrder: null, orderSteps: { vp: STEPS_40, rf: STEPS_40 }, orderGrid: 'logsnr', noiseDraws: 0, nfePerStep: 1, options: ['order', 'variant', 'lowerOrderFinal'],
     stepper: (sde, score, o) => unipc(sde, score, { order: o.order, steps: o.steps, variant: o.variant, lowerOrderFinal: o.lowerOrderFinal }),
+  }),
+  ddim: fixed({
+    title: "DDIM with η, on any Gaussian path in log-SNR form (Song et al. 2021, eq. 12; diffusers' DDIMScheduler)",
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: FAST_1, noiseDraws: 1, nfePerStep: 1, options: ['eta'],
+    stepper: (sde, score, o) => ddim(sde, score, { eta: o.eta }),
+  }),
+  euler: fixed({
+    title: "Euler in σ/α on x/α (Karras et al. 2022; k-diffusion's sample_euler)",
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: FAST_1, noiseDraws: 0, nfePerStep: 1,
+    stepper: (sde, score) => eulerSigma(sde, score),
+  }),
+  'euler-ancestral': fixed({
+    title: "Euler ancestral in σ/α, η and S_noise (k-diffusion's sample_euler_ancestral)",
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: { vp: [80, 160, 320, 640], 'vp-cosine': STEPS_40, rf: STEPS_40 }, noiseDraws: 1, nfePerStep: 1, options: ['eta', 'sNoise'],
+    stepper: (sde, score, o) => eulerAncestral(sde, score, { eta: o.eta, sNoise: o.sNoise }),
+  }),
+  'edm-heun': fixed({
+    title: "EDM's Heun sampler with churn in σ/α on x/α, last step into σ = 0 Euler (Karras et al. 2022, Alg. 2)",
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_20, 'vp-logsnr': STEPS_40, 'vp-cosine': [80, 160, 320, 640] }, noiseDraws: 1, nfePerStep: 2,
+    options: ['sChurn', 'sTmin', 'sTmax', 'sNoise'], nfeOn: oneIntoData(2),
+    stepper: (sde, score, o) => edmHeun(sde, score, { steps: o.steps, sChurn: o.sChurn, sTmin: o.sTmin, sTmax: o.sTmax, sNoise: o.sNoise }),
+  }),
+  'dpm-2': fixed({
+    title: "DPM-2, the midpoint in log σ/α (k-diffusion's sample_dpm_2)",
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: FAST_2, noiseDraws: 0, nfePerStep: 2, nfeOn: oneIntoData(2),
+    stepper: (sde, score) => dpm2(sde, score),
+  }),
+  'dpm-solver-1': fixed({
+    title: 'DPM-Solver-1, the ε form (Lu et al. 2022, eq. 3.7; dpm_solver_pytorch.py)',
+    supports: gaussianPathSupport, weakOrder: 1, strongOrder: null, orderSteps: FAST_1, noiseDraws: 0, nfePerStep: 1,
+    stepper: (sde, score) => dpmSolver(sde, score, 1),
+  }),
+  'dpm-solver-2': fixed({
+    title: 'DPM-Solver-2 singlestep, ε form, r₁ = ½ (Lu et al. 2022, Alg. 1; dpm_solver_pytorch.py)',
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: FAST_2, noiseDraws: 0, nfePerStep: 2, nfeOn: oneIntoData(2),
+    stepper: (sde, score) => dpmSolver(sde, score, 2),
+  }),
+  'dpm-solver-3': fixed({
+    title: 'DPM-Solver-3 singlestep, ε form, r = ⅓, ⅔ (Lu et al. 2022, Alg. 2; dpm_solver_pytorch.py)',
+    // asymptotic third order needs steps even in λ: on the log-SNR VP path the uniform grid in t is one
+    supports: gaussianPathSupport, weakOrder: 3, strongOrder: null, orderSteps: { 'vp-logsnr': [80, 160, 320, 640] }, noiseDraws: 0, nfePerStep: 3, nfeOn: oneIntoData(3),
+    stepper: (sde, score) => dpmSolver(sde, score, 3),
+  }),
+  'dpmpp-2s': fixed({
+    title: 'DPM-Solver++(2S), data form, r₁ = ½ (Lu et al. 2022b, Alg. 1; dpm_solver_pytorch.py)',
+    supports: gaussianPathSupport, weakOrder: 2, strongOrder: null, orderSteps: { vp: STEPS_40, 'vp-cosine': STEPS_20, rf: STEPS_20, 'vp-logsnr': STEPS_40 }, noiseDraws: 0, nfePerStep: 2, nfeOn: oneIntoData(2),
+    stepper: (sde, score) => dpmSolverPp2s(sde, score),
   }),
 } satisfies Record<string, SamplerEntry>;
 
