@@ -4,12 +4,13 @@
  */
 import * as sk from '../index.js';
 import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
+import { checkModelCheckpoint } from './model-meta.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
   const c = await sk.loadCheckpoint(path);
-  const meta = c.meta as unknown as ModelMeta;
-  if (meta.format !== 'scorekit-model') throw new Error(`${path} is a scorekit checkpoint but not of a model trained by 'scorekit train'`);
-  const sde = makeSde(meta.sde.kind, meta.sde.config);
+  const checked = checkModelCheckpoint(c, path);
+  const meta = checked.meta as unknown as ModelMeta;
+  const sde = checked.sde;
   const net = buildNet(meta, be);
   const params = sk.restoreTree(net.init, c.tensors, c.meta.hasEma ? 'ema' : 'params', { backend: be });
   return { meta, sde, score: scoreFnOf(meta, net, sde, params) };
@@ -29,7 +30,8 @@ export async function resolveScore(src: ScoreSource, be: sk.Backend): Promise<{ 
   let data = src.data ? await parseData(src.data) : undefined;
   if (src.ckpt) {
     const m = await modelFromCheckpoint(src.ckpt, be);
-    if (!data && m.meta.data) data = await parseData(m.meta.data).catch(() => undefined);
+    // the data a checkpoint names is used for plots only when it is a toy set: a checkpoint never makes the program read a file
+    if (!data && sk.isToyName(m.meta.data)) data = await parseData(m.meta.data);
     return { sde: m.sde, score: m.score, dim: m.meta.dim, data };
   }
   if (src.score !== 'exact') throw new Error(`--score must be 'exact', got '${src.score}'`);

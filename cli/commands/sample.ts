@@ -1,12 +1,12 @@
 import * as sk from '../../index.js';
-import { writeFileAtomic } from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import type { OptionSpec, Parsed } from '../args.js';
 import { checkSampler, dataPart, denoiseStep, gridOf, SDE_NAMES } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
-import { writeFigure } from '../plot/png.js';
+import { renderPng } from '../plot/png.js';
+import { dataFileOf, planRun } from '../run-files.js';
 
 /** The command-line flags of the samplers' tuning options, each with the samplers that read it. */
 const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec }> = {
@@ -52,6 +52,7 @@ export const sampleCommand: Command = {
   async run(o) {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
+    const outputs = await planRun([['--out', out], ['--plot', o.plot], ['--trajectory', o.trajectory]], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)]]);
     const be = await sk.getBackend(o.backend as string);
     const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined };
     const { sde, score, dim, data } = await resolveScore(source, be);
@@ -79,8 +80,8 @@ export const sampleCommand: Command = {
     const x = dataPart(sde, r.x);
     const values = await x.array() as number[][];
     const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps: o.steps, n: o.n, denoise: !!o.denoise };
-    if (/\.json$/i.test(out)) await writeFileAtomic(out, JSON.stringify({ samples: values, ...info }) + '\n');
-    else await writeFileAtomic(out, [Array.from({ length: dim }, (_, i) => `x${i}`).join(','), ...values.map((row) => row.join(','))].join('\n') + '\n');
+    if (/\.json$/i.test(out)) await outputs.stage('--out', JSON.stringify({ samples: values, ...info }) + '\n');
+    else await outputs.stage('--out', [Array.from({ length: dim }, (_, i) => `x${i}`).join(','), ...values.map((row) => row.join(','))].join('\n') + '\n');
     if (o.plot) {
       if (dim !== 2) throw new Error(`--plot draws 2-D samples; these have dimension ${dim}`);
       const pts = await x.data();
@@ -92,7 +93,7 @@ export const sampleCommand: Command = {
         ...(ref ? [{ kind: 'scatter' as const, title: `data (${data!.name})`, points: ref, x: xr, y: yr, color: '#555' }] : []),
         { kind: 'scatter' as const, title: `${o.sampler} samples (NFE ${r.nfe})`, points: pts, x: xr, y: yr },
       ];
-      await writeFigure(o.plot as string, figure(panels));
+      await outputs.stage('--plot', renderPng(figure(panels)));
     }
     if (o.trajectory && r.trajectory && r.grid) {
       const idx = [0, 1, 2, 3, 4, 5].map((j) => Math.round((j * (r.trajectory!.length - 1)) / 5));
@@ -100,8 +101,9 @@ export const sampleCommand: Command = {
       const xr = rangeOf(frames[frames.length - 1], 2, 0);
       const yr = rangeOf(frames[frames.length - 1], 2, 1);
       const label = (i: number): string => (i < r.grid!.length ? `t = ${r.grid![i].toPrecision(3)}` : 'denoised');
-      await writeFigure(o.trajectory as string, figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }));
+      await outputs.stage('--trajectory', renderPng(figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` })));
     }
+    await outputs.commit();
     print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });
   },
 };

@@ -3,7 +3,8 @@ import { COMMON, type Command, print } from '../command.js';
 import { buildNet, checkPairing, makeSde, type ModelMeta, parseData, scoreModel } from '../specs.js';
 import { progressBar } from '../progress.js';
 import { figure } from '../plot/svg.js';
-import { writeFigure } from '../plot/png.js';
+import { renderPng } from '../plot/png.js';
+import { dataFileOf, planRun } from '../run-files.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -29,6 +30,7 @@ export const trainCommand: Command = {
     if (!o.data) throw new Error('--data is required');
     if (!o.out) throw new Error('--out is required');
     if (!((o.ema as number) < 1)) throw new Error(`--ema must be below 1, got ${o.ema}`);
+    const outputs = await planRun([['--out', o.out], ['--plot', o.plot]], [['--data', dataFileOf(o.data)]]);
     const be = await sk.getBackend(o.backend as string);
     const data = await parseData(o.data as string);
     const sde = makeSde(o.sde as string);
@@ -66,11 +68,12 @@ export const trainCommand: Command = {
       onProgress: (p) => bar.update(p.step, p.total, `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(1)} it/s`),
     });
     bar.done();
-    await sk.saveTrainState(o.out as string, r.state, { ...meta });
+    await outputs.stage('--out', await sk.encodeTrainState(r.state, { ...meta }));
     if (o.plot) {
       const steps = Float64Array.from(r.losses, (_, i) => i + 1);
-      await writeFigure(o.plot as string, figure([{ kind: 'line', title: `${loss} loss (${sde.kind}, ${data.name})`, series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }]));
+      await outputs.stage('--plot', renderPng(figure([{ kind: 'line', title: `${loss} loss (${sde.kind}, ${data.name})`, series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }])));
     }
+    await outputs.commit();
     const tail = r.losses.subarray(Math.max(0, r.losses.length - 50));
     const final = tail.reduce((a, b) => a + b, 0) / tail.length;
     print(o, `trained ${meta.model.kind} (${sk.parameterCount(net.init)} parameters) with ${loss} on ${data.name} under ${sde.kind}: ${o.steps} steps, final loss ${final.toFixed(4)} (mean of the last ${tail.length}), ${r.seconds.toFixed(1)} s → ${o.out}`,
