@@ -52,6 +52,8 @@ export interface CliSampleArgs extends ScoreSource {
   readonly seed: number;
   /** --grid (default uniform). */
   readonly grid?: string;
+  /** --check-finite (default 0: off). */
+  readonly checkFinite?: number;
 }
 
 /** A `scorekit sample` run as a SampleSetup (the job factory of --threads; the same key as sk.runSampler). */
@@ -64,7 +66,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
     throw new Error(`--threads and --chunk need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
   }
   const stepper = s.stepper(sde, score, a);
-  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid ?? 'uniform', a.steps, a.eps) } };
+  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid ?? 'uniform', a.steps, a.eps), checkFinite: a.checkFinite } };
 }
 
 export const sampleJob = (a: CliSampleArgs): sk.SampleJob => ({ module: import.meta.url, factory: 'cliSampleSetup', args: a });

@@ -7,6 +7,8 @@ import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
 import { renderPng } from '../plot/png.js';
 import { dataFileOf, planRun } from '../run-files.js';
+import { capThreads, checkMemory, sampleMemory } from '../limits.js';
+import { requireFiniteSamples } from '../finite.js';
 
 /** The command-line flags of the samplers' tuning options, each with the samplers that read it. */
 const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec }> = {
@@ -47,6 +49,7 @@ export const sampleCommand: Command = {
     trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers)' },
     threads: { kind: 'int', min: 1, help: 'worker threads: the particles split by rows, the same samples bit for bit (fixed-grid samplers but pc)' },
     chunk: { kind: 'int', min: 1, help: 'rows sampled at a time (bounds the memory; the same samples bit for bit)' },
+    'check-finite': { kind: 'int', default: 1, min: 0, help: 'stop at the first step whose state holds NaN or ±∞, checked every N steps (fixed-grid samplers; 0: off)' },
     ...COMMON,
   },
   async run(o) {
@@ -58,6 +61,7 @@ export const sampleCommand: Command = {
     const { sde, score, dim, data } = await resolveScore(source, be);
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
+    checkMemory(sampleMemory({ n: o.n as number, stateDim: sde.stateDim(dim), dim, steps: o.steps as number, threads: o.threads as number | undefined, chunk: o.chunk as number | undefined, trajectory: !!o.trajectory }), o);
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
     const sampler = checkSampler(sde, o.sampler as string);
@@ -70,14 +74,15 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const r = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string,
-      }), { threads: threads ?? 1, chunk, onProgress })
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string, checkFinite: o['check-finite'] as number,
+      }), { threads: capThreads(threads ?? 1, o.n as number), chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuningOf(o), n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,
-        denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress,
+        denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress, checkFinite: o['check-finite'] as number,
       });
     bar.done();
     const x = dataPart(sde, r.x);
+    requireFiniteSamples(await x.data(), dim, { sampler: o.sampler as string, sde: sde.kind, steps: o.steps as number });
     const values = await x.array() as number[][];
     const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps: o.steps, n: o.n, denoise: !!o.denoise };
     if (/\.json$/i.test(out)) await outputs.stage('--out', JSON.stringify({ samples: values, ...info }) + '\n');

@@ -5,6 +5,7 @@ import { progressBar } from '../progress.js';
 import { figure } from '../plot/svg.js';
 import { renderPng } from '../plot/png.js';
 import { dataFileOf, planRun } from '../run-files.js';
+import { checkMemory, trainMemory } from '../limits.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -36,6 +37,7 @@ export const trainCommand: Command = {
     const sde = makeSde(o.sde as string);
     const loss = o.loss as string;
     checkPairing(sde, loss, o.model as string);
+    checkMemory(trainMemory({ batch: o.batch as number, width: o.width as number, depth: o.depth as number, inDim: sde.stateDim(data.dim), outDim: data.dim, steps: o.steps as number }), o);
     const [km, kt] = sk.random.split(sk.random.key(o.seed as number), 2);
     const meta: ModelMeta = {
       format: 'scorekit-model', version: 1,

@@ -93,6 +93,8 @@ export interface RunOptions extends DriveOptions {
   readonly noise?: NoiseSource;
   /** A fixed-grid sampler's grid: a kind, or the times themselves (see SampleOptions.grid). */
   readonly grid?: GridKind | ArrayLike<number>;
+  /** A fixed-grid sampler checks its state for NaN and ±∞ every this many steps (SampleOptions.checkFinite). */
+  readonly checkFinite?: number;
 }
 
 export interface SampleRun {

@@ -288,6 +288,58 @@ describe('hostile input: output paths', () => {
   });
 });
 
+describe('hostile input: non-finite values', () => {
+  it('metrics refuse non-finite samples, naming row and column', async () => {
+    const be = await sk.getBackend('cpu');
+    const good = sk.fromArray([[0, 1], [2, 3], [4, 5]], { backend: be });
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const x = sk.fromArray([[0, 1], [2, bad], [4, 5]], { backend: be });
+      await assert.rejects(sk.metrics.mmd2(x, good), new RegExp(`MMD: x holds ${bad} at row 1, column 1`));
+      await assert.rejects(sk.metrics.mmd2(good, x), new RegExp(`MMD: y holds ${bad} at row 1, column 1`));
+      await assert.rejects(sk.metrics.slicedWasserstein(x, good, sk.random.key(0)), /slicedWasserstein: x holds/);
+      await assert.rejects(sk.metrics.energyDistance(good, x), /energyDistance: y holds/);
+    }
+    assert.ok(Number.isFinite(await sk.metrics.mmd2(good, good)));
+  });
+  it('integrate checks the state every k steps and names the first bad step', async () => {
+    const be = await sk.getBackend('cpu');
+    const x0 = sk.zeros([4, 2], { backend: be });
+    // the state turns NaN at step 4, from t = 0.4 (row 2, column 1)
+    const bad: sk.Stepper = { name: 'blows-up', noiseDraws: 0, nfePerStep: 1, step: (x, t) => (t < 0.45 && t > 0.35 ? sk.add(x, sk.fromArray([[0, 0], [0, 0], [0, NaN], [0, 0]], { backend: be })) : sk.add(x, 1)) };
+    const grid = [1, 0.8, 0.6, 0.4, 0.2, 0.1];
+    assert.throws(() => sk.integrate(bad, x0, grid, sk.random.key(0), { checkFinite: 1 }), /blows-up: the state is not finite after step 4 \(t = 0\.4 → 0\.2\): NaN at row 2, column 1/);
+    assert.throws(() => sk.integrate(bad, x0, grid, sk.random.key(0), { checkFinite: 2 }), /after step 4 /);
+    assert.throws(() => sk.integrate(bad, x0, grid, sk.random.key(0), { checkFinite: 3 }), /after step 5 /);
+    assert.throws(() => sk.integrate(bad, x0, grid, sk.random.key(0), { checkFinite: 10 }), /after step 5 /, 'the last step is always checked');
+    assert.doesNotThrow(() => sk.integrate(bad, x0, grid, sk.random.key(0)), 'off by default');
+    assert.throws(() => sk.integrate(bad, x0, grid, sk.random.key(0), { checkFinite: 1.5 }), /checkFinite must be an integer ≥ 0/);
+    const huge = sk.full([4, 2], 1e308, { backend: be });
+    assert.doesNotThrow(() => sk.integrate({ ...bad, step: (x) => sk.add(x, 0) }, huge, grid, sk.random.key(0), { checkFinite: 1 }), 'large finite values are finite (no overflow in the check)');
+  });
+  it('mixtures whose squares would overflow are refused', () => {
+    checkProperty('gmm magnitudes', fc.property(fc.double({ min: 1e15, max: 1e308, noNaN: true }).filter((v) => v > 1e15), fc.boolean(), (big, neg) => {
+      const r = sk.validateGmm({ weights: [1], means: [[neg ? -big : big, 0]], covs: [[[1, 0], [0, 1]]] });
+      assert.ok(E.isLeft(r) && /means\[0\] has an entry of magnitude/.test(r.left.join(';')));
+    }), 50);
+    assert.ok(E.isLeft(sk.validateGmm({ weights: [1], means: [[0]], covs: [[[1e31]]] })));
+    assert.ok(E.isRight(sk.validateGmm({ weights: [1], means: [[1e15]], covs: [[[1e30]]] })));
+  });
+});
+
+describe('library misuse', () => {
+  it('tensors of two backends name both; a start x0 on another backend, dtype or shape is refused', async () => {
+    const f64 = await sk.getBackend('cpu');
+    const f32 = await sk.getBackend('cpu:float32');
+    assert.throws(() => sk.add(sk.zeros([2], { backend: f64 }), sk.zeros([2], { backend: f32 })), /operands live on different backends \(cpu:float64 and cpu:float32\)/);
+    const vp = sk.vpSde();
+    const o = { sde: vp, stepper: sk.eulerMaruyama(vp, (x: sk.Tensor) => sk.neg(x)), n: 3, d: 2, steps: 2 };
+    assert.throws(() => sk.sample(sk.random.key(0), { ...o, backend: f64, x0: sk.zeros([3, 2], { backend: f32 }) }), /x0 lives on backend cpu:float32, the run's backend is cpu:float64/);
+    assert.throws(() => sk.sample(sk.random.key(0), { ...o, backend: f64, x0: sk.zeros([4, 2], { backend: f64 }) }), /x0 has shape \[4, 2\], the run needs \[3, 2\]/);
+    assert.throws(() => sk.sample(sk.random.key(0), { ...o, backend: f32, dtype: 'float64', x0: sk.zeros([3, 2], { backend: f32 }) }), /x0 is float32, the run's dtype is float64/);
+    assert.equal(sk.sample(sk.random.key(0), { ...o, x0: sk.zeros([3, 2], { backend: f32 }) }).x.backend, f32, 'without a backend, x0 decides');
+  });
+});
+
 describe('hostile input: bad input versus internal errors', () => {
   const caught = (f: () => unknown): unknown => {
     try {

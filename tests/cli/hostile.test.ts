@@ -43,7 +43,7 @@ function runAsync(args: string[], nodeArgs: string[] = []): Promise<Result> {
   });
 }
 
-type Klass = 'checkpoint' | 'output paths' | 'options' | 'csv' | 'discretisation' | 'internal';
+type Klass = 'checkpoint' | 'output paths' | 'options' | 'csv' | 'discretisation' | 'sizes' | 'non-finite' | 'internal';
 
 interface Case {
   readonly klass: Klass;
@@ -150,6 +150,24 @@ const CASES: Case[] = [
   { klass: 'discretisation', name: 'VP reverse diffusion, N = 19', args: [...exact(), '--sampler', 'rd', '--steps', '19', '--out', '@/s.json'], match: /use N ≥ 20 \(N ≥ β_max = 20\)/, absent: ['s.json'] },
   { klass: 'discretisation', name: 'VP reverse diffusion, N = 20 (the count recommended)', status: 0, args: [...exact(), '--sampler', 'rd', '--steps', '20', '--out', '@/s.json'], match: /20 samples with rd/, check: (d) => assert.ok(JSON.parse(readFileSync(join(d, 's.json'), 'utf8')).samples.flat().every(Number.isFinite)) },
   { klass: 'discretisation', name: 'VE ancestral, N = 2', status: 0, args: [...exact('ve'), '--sampler', 'ancestral', '--steps', '2', '--out', '@/s.json'], match: /20 samples with ancestral on ve/ },
+
+  // sizes checked up front
+  { klass: 'sizes', name: 'sample --n 1e9', args: [...exact(), '--n', '1e9', '--out', '@/s.json'], match: /needs about .* GiB of memory .*lower --n or raise --max-memory/, absent: ['s.json'] },
+  { klass: 'sizes', name: 'sample --n 1e12', args: [...exact(), '--n', '1e12', '--out', '@/s.json'], match: /needs about .* GiB of memory .*lower --n/, absent: ['s.json'] },
+  { klass: 'sizes', name: 'sample --steps 1e12 (Karras grid)', args: [...exact('edm'), '--sampler', 'ode-heun', '--grid', 'karras', '--steps', '1e12', '--out', '@/s.json'], match: /a grid of 1000000000000 steps.*lower --steps/, absent: ['s.json'] },
+  { klass: 'sizes', name: 'sample --n 1e7 --max-memory 0.01', args: [...exact(), '--n', '1e7', '--max-memory', '0.01', '--out', '@/s.json'], match: /more than the limit of 10\.2 MiB; lower --n or raise --max-memory/, absent: ['s.json'] },
+  { klass: 'sizes', name: 'sample --threads 1000 for 50 rows: capped, the same samples', status: 0, args: [...exact(), '--n', '50', '--threads', '1000', '--out', '@/s.json'], match: /50 samples/ },
+  { klass: 'sizes', name: 'train --width 100000', args: ['train', '--data', '8gaussians', '--width', '100000', '--out', '@/m.ckpt'], match: /parameters .*lower --width or --depth/, absent: ['m.ckpt'] },
+  { klass: 'sizes', name: 'train --batch 2e8', args: ['train', '--data', '8gaussians', '--batch', '2e8', '--out', '@/m.ckpt'], match: /activations of a batch of 200000000.*lower --batch/, absent: ['m.ckpt'] },
+  { klass: 'sizes', name: 'train --steps 1e12', args: ['train', '--data', '8gaussians', '--steps', '1e12', '--out', '@/m.ckpt'], match: /the loss of 1000000000000 steps.*lower --steps/, absent: ['m.ckpt'] },
+  { klass: 'sizes', name: 'nll --n 1e9', args: ['nll', '--score', 'exact', '--sde', 'vp', '--data', 'gmm:@/mix.json', '--n', '1e9'], match: /1000000000 points through the ODE.*lower --n/ },
+
+  // non-finite and overflowing inputs
+  { klass: 'non-finite', name: 'a mixture mean of 1e300 (sample)', args: ['sample', '--score', 'exact', '--data', 'gmm:@/big.json', '--sde', 'vp', '--steps', '5', '--n', '20', '--out', '@/s.json'], setup: (d) => writeFileSync(join(d, 'big.json'), JSON.stringify({ ...MIX, means: [[1e300, 0], [2, 1]] })), match: /means\[0\] has an entry of magnitude 1e\+300, above 1000000000000000/, absent: ['s.json'] },
+  { klass: 'non-finite', name: 'a mixture mean of 1e300 (eval)', args: ['eval', '--samples', '@/s.csv', '--data', 'gmm:@/big.json'], setup: (d) => { writeFileSync(join(d, 'big.json'), JSON.stringify({ ...MIX, means: [[1e300, 0], [2, 1]] })); writeFileSync(join(d, 's.csv'), '1,2\n3,4\n'); }, match: /means\[0\] has an entry of magnitude/ },
+  { klass: 'non-finite', name: 'a mixture mean of 1e300 (nll)', args: ['nll', '--score', 'exact', '--sde', 'vp', '--data', 'gmm:@/big.json', '--n', '5'], setup: (d) => writeFileSync(join(d, 'big.json'), JSON.stringify({ ...MIX, means: [[1e300, 0], [2, 1]] })), match: /means\[0\] has an entry of magnitude/ },
+  { klass: 'non-finite', name: 'finite weights that overflow (×1e200): samples refused, not written', args: ['sample', '--ckpt', '@/k.ckpt', '--steps', '5', '--n', '20', '--out', '@/s.json'], setup: (d) => recode(fx('m.ckpt'), join(d, 'k.ckpt'), (c) => ({ ...c, tensors: c.tensors.map((t) => ({ ...t, data: t.data.map((v) => v * 1e200) })) })), match: /euler-maruyama: the state is not finite after step 1 \(t = 1 → 0\.8002\): (NaN|-?Infinity) at row \d+, column \d+/, absent: ['s.json'] },
+  { klass: 'non-finite', name: 'the same with --check-finite 0: the final samples are refused', args: ['sample', '--ckpt', '@/k.ckpt', '--steps', '5', '--n', '20', '--check-finite', '0', '--out', '@/s.json'], setup: (d) => recode(fx('m.ckpt'), join(d, 'k.ckpt'), (c) => ({ ...c, tensors: c.tensors.map((t) => ({ ...t, data: t.data.map((v) => v * 1e200) })) })), match: /the samples are not finite \((NaN|-?Infinity) at row \d+, column \d+; \d+ of 40 values\) after em on vp with 5 steps/, absent: ['s.json'] },
 
   // internal errors
   { klass: 'internal', name: 'a bug: exit 70, please report, one line', status: 70, nodeArgs: ['--import', bugFixture], args: [...exact(), '--backend', 'bug', '--out', '@/s.json'], match: /^scorekit: internal error \(TypeError: Cannot read properties of undefined \(reading 'view'\)\); this is a bug, please report it/, absent: ['s.json'] },
