@@ -64,17 +64,25 @@ export const MODEL_KINDS = ['mlp', 'energy'] as const;
 
 type Check = (v: unknown, at: string) => string | undefined;
 
+/** A value for a message: its JSON, cut at 60 characters (arrays and objects nested past any depth are described, not printed). */
+function show(v: unknown): string {
+  if (Array.isArray(v)) return v.length <= 4 && v.every((x) => typeof x !== 'object' || x === null) ? JSON.stringify(v) : `an array of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const intIn = (lo: number, hi: number): Check => (v, at) =>
-  Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi ? undefined : `${at} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`;
-const oneOf = (xs: readonly unknown[]): Check => (v, at) => (xs.includes(v) ? undefined : `${at} must be one of ${xs.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
-const finiteAtLeast = (lo: number): Check => (v, at) => (typeof v === 'number' && Number.isFinite(v) && v >= lo ? undefined : `${at} must be a finite number ≥ ${lo}, got ${JSON.stringify(v)}`);
-const bool: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at} must be true or false, got ${JSON.stringify(v)}`);
-const dataName: Check = (v, at) => (typeof v === 'string' && v.length <= 4096 && (sk.isToyName(v) || v.startsWith('gmm:')) ? undefined : `${at} must be a data name (toy set or gmm:FILE), got ${JSON.stringify(v)}`);
+  Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi ? undefined : `${at} must be an integer in [${lo}, ${hi}], got ${show(v)}`;
+const oneOf = (xs: readonly unknown[]): Check => (v, at) => (xs.includes(v) ? undefined : `${at} must be one of ${xs.map((x) => show(x)).join(', ')}, got ${show(v)}`);
+const finiteAtLeast = (lo: number): Check => (v, at) => (typeof v === 'number' && Number.isFinite(v) && v >= lo ? undefined : `${at} must be a finite number ≥ ${lo}, got ${show(v)}`);
+const bool: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at} must be true or false, got ${show(v)}`);
+const dataName: Check = (v, at) => (typeof v === 'string' && v.length <= 4096 && (sk.isToyName(v) || v.startsWith('gmm:')) ? undefined : `${at} must be a data name (toy set or gmm:FILE), got ${show(v)}`);
 
 function fields(schema: Record<string, { readonly check: Check; readonly optional?: boolean }>, v: unknown, at: string): string | undefined {
-  if (!isObject(v)) return `${at} must be an object, got ${JSON.stringify(v) ?? String(v)}`;
-  for (const k of Object.keys(v)) if (!(k in schema)) return `${at} has an unknown field '${k}'`;
+  if (!isObject(v)) return `${at} must be an object, got ${show(v)}`;
+  for (const k of Object.keys(v)) if (!Object.hasOwn(schema, k)) return `${at} has an unknown field '${k}'`;
   for (const [k, f] of Object.entries(schema)) {
     if (v[k] === undefined) {
       if (f.optional) continue;
@@ -90,7 +98,7 @@ const MODEL_FIELDS = {
   kind: { check: oneOf(MODEL_KINDS) },
   width: { check: intIn(1, MAX_WIDTH) },
   depth: { check: intIn(0, MAX_DEPTH) },
-  keyWords: { check: ((v, at) => (Array.isArray(v) && v.length === 2 && v.every((w) => Number.isSafeInteger(w) && w >= 0 && w < 2 ** 32) ? undefined : `${at} must be two 32-bit unsigned integers, got ${JSON.stringify(v)}`)) as Check },
+  keyWords: { check: ((v, at) => (Array.isArray(v) && v.length === 2 && v.every((w) => Number.isSafeInteger(w) && w >= 0 && w < 2 ** 32) ? undefined : `${at} must be two 32-bit unsigned integers, got ${show(v)}`)) as Check },
 };
 
 const sdeCheck: Check = (v, at) => {
@@ -100,9 +108,9 @@ const sdeCheck: Check = (v, at) => {
   const allowed = SDE_SCHEMA[kind].config;
   for (const [k, x] of Object.entries(config)) {
     if (!allowed.includes(k)) return `${at}.config has an unknown field '${k}' for the ${kind} SDE (its fields: ${allowed.join(', ') || 'none'})`;
-    if (typeof x !== 'number' || !Number.isFinite(x)) return `${at}.config.${k} must be a finite number, got ${JSON.stringify(x)}`;
+    if (typeof x !== 'number' || !Number.isFinite(x)) return `${at}.config.${k} must be a finite number, got ${show(x)}`;
   }
-  const missing = allowed.filter((k) => !(k in config));
+  const missing = allowed.filter((k) => !Object.hasOwn(config, k));
   if (missing.length) return `${at}.config lacks ${missing.map((k) => `'${k}'`).join(', ')} for the ${kind} SDE`;
   return undefined;
 };

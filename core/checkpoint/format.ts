@@ -100,6 +100,14 @@ const HEADER_FIELDS: Record<1 | 2, readonly string[]> = {
 };
 const ENTRY_FIELDS = ['name', 'dtype', 'shape', 'offset', 'byteLength'];
 
+/** A header value for a message: short JSON, never a deep structure. */
+function show(v: unknown): string {
+  if (Array.isArray(v)) return v.length <= 8 && v.every((x) => typeof x !== 'object' || x === null) ? JSON.stringify(v) : `an array of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): CheckpointContents {
@@ -149,10 +157,10 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
     const name = e.name as string;
     if (names.has(name)) fail(`corrupted header (duplicate tensor name '${name}')`);
     names.add(name);
-    if (!isDType(e.dtype)) fail(`corrupted header (tensor '${name}' has unknown dtype ${JSON.stringify(e.dtype)})`);
+    if (!isDType(e.dtype)) fail(`corrupted header (tensor '${name}' has unknown dtype ${show(e.dtype)})`);
     const shape = e.shape;
     if (!Array.isArray(shape) || shape.length > CHECKPOINT_MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      fail(`corrupted header (tensor '${name}' has shape ${JSON.stringify(shape)}; expected at most ${CHECKPOINT_MAX_RANK} non-negative integers)`);
+      fail(`corrupted header (tensor '${name}' has shape ${show(shape)}; expected at most ${CHECKPOINT_MAX_RANK} non-negative integers)`);
     }
     const dtype = e.dtype as DType;
     const n = (shape as number[]).reduce((a, d) => a * d, 1);

@@ -215,6 +215,9 @@ describe('hostile input: checkpoints', () => {
       [tweak((ts) => ts, { ...good.meta, sde: { kind: 'vp', config: { betaMin: 5, betaMax: 1, T: 1 } } }), /meta.sde: .*betaMax/],
       [tweak((ts) => ts, { ...good.meta, data: 'gmm:/dev/zero', path: '/dev/zero' }), /unknown field 'path'/],
       [tweak((ts) => ts, { ...good.meta, format: 'other' }), /not of a model trained by 'scorekit train'/],
+      [tweak((ts) => ts, { ...good.meta, model: JSON.parse('['.repeat(100000) + ']'.repeat(100000)) }), /meta\.model must be an object, got an array of 1/],
+      [tweak((ts) => ts, { ...good.meta, loss: JSON.parse('{"a":'.repeat(50000) + '1' + '}'.repeat(50000)) }), /meta\.loss must be one of .*got an object/],
+      [tweak((ts) => ts, JSON.parse(JSON.stringify(good.meta).replace('{', '{"__proto__": {"hasEma": false},'))), /unknown field '__proto__'/],
     ];
     for (const [c, re] of cases) assert.throws(() => checkModelCheckpoint(c, 'm.ckpt'), (e: unknown) => e instanceof InputError && re.test(e.message), String(re));
     // the new kinds of checkpoint metadata are accepted by the schema
@@ -337,6 +340,20 @@ describe('library misuse', () => {
     assert.throws(() => sk.sample(sk.random.key(0), { ...o, backend: f64, x0: sk.zeros([4, 2], { backend: f64 }) }), /x0 has shape \[4, 2\], the run needs \[3, 2\]/);
     assert.throws(() => sk.sample(sk.random.key(0), { ...o, backend: f32, dtype: 'float64', x0: sk.zeros([3, 2], { backend: f32 }) }), /x0 is float32, the run's dtype is float64/);
     assert.equal(sk.sample(sk.random.key(0), { ...o, x0: sk.zeros([3, 2], { backend: f32 }) }).x.backend, f32, 'without a backend, x0 decides');
+  });
+});
+
+describe('sizes before host work', () => {
+  it("random draws larger than the backend's tensors are refused before generating", async () => {
+    const gpu = await sk.getBackend('gpujs:cpu');
+    const t0 = Date.now();
+    assert.throws(() => sk.random.normal(sk.random.key(0), [2 ** 31], { backend: gpu }), /normal: 2147483648 elements, more than backend gpujs:cpu holds in one tensor \(16777216 = 2\^24\)/);
+    assert.throws(() => sk.random.uniform(sk.random.key(0), [2 ** 12, 2 ** 13], { backend: gpu }), /uniform: 33554432 elements/);
+    assert.throws(() => sk.random.rademacher(sk.random.key(0), [2 ** 25], { backend: gpu }), /rademacher: /);
+    assert.throws(() => sk.random.randint(sk.random.key(0), [2 ** 25], 0, 3, { backend: gpu }), /randint: /);
+    assert.throws(() => sk.random.normal(sk.random.key(0), [2 ** 17, 2 ** 16], { backend: 'cpu' }), /normal: 8589934592 elements, more than backend cpu:float64 holds in one tensor \(4294967296 = 2\^32\)/);
+    assert.ok(Date.now() - t0 < 2000, 'refused before any generation');
+    assert.equal(sk.random.normal(sk.random.key(0), [2 ** 10], { backend: gpu }).size, 1024);
   });
 });
 
