@@ -319,6 +319,15 @@ describe('hostile input: non-finite values', () => {
     const huge = sk.full([4, 2], 1e308, { backend: be });
     assert.doesNotThrow(() => sk.integrate({ ...bad, step: (x) => sk.add(x, 0) }, huge, grid, sk.random.key(0), { checkFinite: 1 }), 'large finite values are finite (no overflow in the check)');
   });
+  it('dopri5 stops at a field that is not finite, naming t, instead of searching to maxSteps', async () => {
+    const be = await sk.getBackend('cpu');
+    const x0 = sk.ones([3, 2], { backend: be });
+    const t0 = Date.now();
+    await assert.rejects(sk.dopri5((x, t) => (t < 0.5 ? sk.mul(x, NaN) : sk.neg(x)), x0, 1, 0), /dopri5: the state or its derivative is not finite at t = 0\.5\d* .*the vector field overflows there/);
+    assert.ok(Date.now() - t0 < 5000, 'at once');
+    const ok = await sk.dopri5((x) => sk.neg(x), x0, 1, 0);
+    assert.ok(Math.abs(ok.x.dataSync()[0] - Math.E) < 1e-4, 'a finite field integrates');
+  });
   it('mixtures whose squares would overflow are refused', () => {
     checkProperty('gmm magnitudes', fc.property(fc.double({ min: 1e15, max: 1e308, noNaN: true }).filter((v) => v > 1e15), fc.boolean(), (big, neg) => {
       const r = sk.validateGmm({ weights: [1], means: [[neg ? -big : big, 0]], covs: [[[1, 0], [0, 1]]] });
