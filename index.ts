@@ -14,7 +14,7 @@ registerBackend(gpujsBackendFactory);
 export * from './core/index.js';
 export * as verify from './verify/index.js';
 export * from './verify/conformance.js';
-export { saveCheckpoint, loadCheckpoint, writeFileAtomic, saveTrainState, loadTrainState } from './io/checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, writeFileAtomic, saveTrainState, loadTrainState, encodeTrainState } from './io/checkpoint.js';
 export { loadMnist, type MnistData, type MnistOptions } from './io/mnist.js';
 export { sampleParallel, samplerPool, type SamplerPool, type ParallelOptions } from './parallel/sample.js';
 export type { SampleJob, SampleSetup } from './parallel/job.js';

@@ -1,6 +1,8 @@
 /**
  * Command-line option parsing with validation as values (fp-ts Either): every bad option is
- * reported at once, in one line, and nothing runs.
+ * reported at once, in one line, and nothing runs. A value that looks like an option (`--out --json`)
+ * is refused rather than taken as the value (write `--out=--json` for such a name); a flag takes no
+ * value or an explicit `=true|false|1|0|yes|no`.
  */
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -14,6 +16,8 @@ export interface OptionSpec {
 }
 
 export type Parsed = Record<string, number | string | boolean>;
+
+const FLAG_VALUES: Record<string, boolean> = { true: true, false: false, 1: true, 0: false, yes: true, no: false };
 
 export function parseOptions(argv: readonly string[], specs: Record<string, OptionSpec>): E.Either<string[], Parsed> {
   const errs: string[] = [];
@@ -32,11 +36,17 @@ export function parseOptions(argv: readonly string[], specs: Record<string, Opti
       continue;
     }
     if (s.kind === 'flag') {
-      out[name] = true;
+      if (inline === undefined) out[name] = true;
+      else if (FLAG_VALUES[inline.toLowerCase()] !== undefined) out[name] = FLAG_VALUES[inline.toLowerCase()];
+      else errs.push(`--${name} is a flag: give it alone or as --${name}=true|false, not '${inline}'`);
+      continue;
+    }
+    if (inline === undefined && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'))) {
+      errs.push(argv[i + 1] === undefined ? `--${name} needs a value` : `--${name} needs a value (got the option ${argv[i + 1].split('=')[0]}; write --${name}=VALUE for a value that starts with --)`);
       continue;
     }
     const raw = inline ?? argv[++i];
-    if (raw === undefined) {
+    if (s.kind !== 'string' && raw === '') {
       errs.push(`--${name} needs a value`);
       continue;
     }

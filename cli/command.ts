@@ -13,6 +13,8 @@ export const COMMON: Record<string, OptionSpec> = {
   seed: { kind: 'int', default: 0, min: 0, help: 'PRNG seed' },
   backend: { kind: 'string', default: 'cpu', help: "backend spec, e.g. 'cpu' or 'cpu:float32'" },
   json: { kind: 'flag', help: 'machine-readable output on stdout' },
+  debug: { kind: 'flag', help: 'print the stack of an internal error' },
+  'max-memory': { kind: 'number', min: 0, help: "refuse runs estimated to need more memory than this (GiB; default half the machine's)" },
 };
 
 export function print(o: Parsed, human: string, machine: unknown): void {

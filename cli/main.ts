@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `scorekit` command: a table of commands, each with its options; bad input prints one line on
- * stderr and exits with status 2, before any output file is written.
+ * stderr and exits with status 2, before any output file is written; an internal error exits with
+ * status 70 and asks for a report (cli/errors.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { helpText, parseOptions } from './args.js';
 import type { Command } from './command.js';
+import { EXIT_BAD_INPUT, firstLine, report } from './errors.js';
+import { abortOutputs } from '../io/outputs.js';
 import { demoCommand } from './commands/demo.js';
 import { trainCommand } from './commands/train.js';
 import { sampleCommand } from './commands/sample.js';
@@ -25,9 +28,12 @@ function usage(): string {
 }
 
 function fail(msg: string): never {
-  process.stderr.write(`scorekit: ${msg.split('\n')[0]}\n`);
-  process.exit(2);
+  process.stderr.write(`scorekit: ${firstLine(msg)}\n`);
+  process.exit(EXIT_BAD_INPUT);
 }
+
+/** --debug anywhere on the command line (or SCOREKIT_DEBUG=1): internal errors print their stack. */
+const debug = process.argv.some((a) => a === '--debug' || /^--debug=(true|1|yes)$/i.test(a)) || process.env.SCOREKIT_DEBUG === '1';
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -46,4 +52,9 @@ async function main(argv: string[]): Promise<void> {
   await cmd.run(parsed.right);
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+main(process.argv.slice(2)).catch(async (e: unknown) => {
+  await abortOutputs();
+  const r = report(e, debug);
+  process.stderr.write(r.text);
+  process.exit(r.status);
+});

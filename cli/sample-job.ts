@@ -3,14 +3,14 @@
  * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
  */
 import * as sk from '../index.js';
-import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, parameterisationOf, parseData, scoreFnOf } from './specs.js';
+import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
+import { checkModelCheckpoint } from './model-meta.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
   const c = await sk.loadCheckpoint(path);
-  const meta = c.meta as unknown as ModelMeta;
-  if (meta.format !== 'scorekit-model') throw new Error(`${path} is a scorekit checkpoint but not of a model trained by 'scorekit train'`);
-  const sde = makeSde(meta.sde.kind, meta.sde.config);
-  if (meta.param !== undefined) parameterisationOf(meta.param);
+  const checked = checkModelCheckpoint(c, path);
+  const meta = checked.meta as unknown as ModelMeta;
+  const sde = checked.sde;
   const net = buildNet(meta, be);
   const params = sk.restoreTree(net.init, c.tensors, c.meta.hasEma ? 'ema' : 'params', { backend: be });
   return { meta, sde, score: scoreFnOf(meta, net, sde, params) };
@@ -30,7 +30,8 @@ export async function resolveScore(src: ScoreSource, be: sk.Backend): Promise<{ 
   let data = src.data ? await parseData(src.data) : undefined;
   if (src.ckpt) {
     const m = await modelFromCheckpoint(src.ckpt, be);
-    if (!data && m.meta.data) data = await parseData(m.meta.data).catch(() => undefined);
+    // the data a checkpoint names is used for plots only when it is a toy set: a checkpoint never makes the program read a file
+    if (!data && sk.isToyName(m.meta.data)) data = await parseData(m.meta.data);
     return { sde: m.sde, score: m.score, dim: m.meta.dim, data };
   }
   if (src.score !== 'exact') throw new Error(`--score must be 'exact', got '${src.score}'`);
@@ -53,6 +54,8 @@ export interface CliSampleArgs extends ScoreSource {
   readonly grid?: string;
   /** The samplers' other tuning options (--order, --variant, --eta, …). */
   readonly tuning?: Partial<sk.SamplerOptions>;
+  /** --check-finite (default 0: off). */
+  readonly checkFinite?: number;
 }
 
 /** A `scorekit sample` run as a SampleSetup (the job factory of --threads; the same key as sk.runSampler). */
@@ -67,7 +70,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
   const o = { ...a.tuning, ...a };
   sk.checkSamplerOptions(s, o);
   const stepper = s.stepper(sde, score, o);
-  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid, a.steps, a.eps) } };
+  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid, a.steps, a.eps), checkFinite: a.checkFinite } };
 }
 
 export const sampleJob = (a: CliSampleArgs): sk.SampleJob => ({ module: import.meta.url, factory: 'cliSampleSetup', args: a });

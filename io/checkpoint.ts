@@ -4,9 +4,8 @@
  * format check of core/checkpoint/format.ts.
  */
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { readInput } from './files.js';
+import { tempPathFor, trackTemp, untrackTemp } from './outputs.js';
 import { type CheckpointContents, CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint/format.js';
 import { restoreTree, storeTree } from '../core/checkpoint/restore.js';
 import type { TrainState } from '../core/train/train.js';
@@ -14,22 +13,22 @@ import type { Backend } from '../core/tensor/backend.js';
 
 /** Write bytes to `path` atomically. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await fs.open(tmp, 'w');
+  const tmp = tempPathFor(path);
+  trackTemp(tmp);
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
+    const fh = await fs.open(tmp, 'wx', 0o644);
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
+  } finally {
+    untrackTemp(tmp);
   }
 }
 
@@ -41,15 +40,20 @@ export async function loadCheckpoint(path: string): Promise<CheckpointContents> 
   return decodeCheckpoint(await readInput(path, 'checkpoint'), path);
 }
 
-/** Save a training state (parameters, Adam moments, EMA, step) with metadata, atomically. */
-export async function saveTrainState<P>(path: string, state: TrainState<P>, meta: Record<string, unknown>): Promise<void> {
+/** The checkpoint bytes of a training state (parameters, Adam moments, EMA, step) with metadata. */
+export async function encodeTrainState<P>(state: TrainState<P>, meta: Record<string, unknown>): Promise<Uint8Array> {
   const tensors = [
     ...(await storeTree(state.params, 'params')),
     ...(await storeTree(state.opt.m, 'adam.m')),
     ...(await storeTree(state.opt.v, 'adam.v')),
     ...(state.ema !== undefined ? await storeTree(state.ema, 'ema') : []),
   ];
-  await saveCheckpoint(path, { meta: { ...meta, step: state.step, adamStep: state.opt.step, hasEma: state.ema !== undefined }, tensors });
+  return encodeCheckpoint({ meta: { ...meta, step: state.step, adamStep: state.opt.step, hasEma: state.ema !== undefined }, tensors });
+}
+
+/** Save a training state (parameters, Adam moments, EMA, step) with metadata, atomically. */
+export async function saveTrainState<P>(path: string, state: TrainState<P>, meta: Record<string, unknown>): Promise<void> {
+  await writeFileAtomic(path, await encodeTrainState(state, meta));
 }
 
 /** Load a training state saved by saveTrainState into the structure of `template` (e.g. a fresh model's params). */

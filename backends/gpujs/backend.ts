@@ -60,6 +60,7 @@ export class GpujsBackend implements Backend<GpuHandle> {
   readonly name: string;
   readonly defaultFloat = 'float32' as const;
   readonly dtypes: readonly DType[] = ['float32', 'int32', 'bool'];
+  readonly maxElements = MAX_ELEMENTS;
   /**
    * WGSL allows sin/cos an absolute error of 2^-11 on [−π, π] (4096 ε), and hardware GPUs use it;
    * Mesa's llvmpipe measured 0.6 ε absolute on a dense grid of [−10, 10], so nothing is declared there.

@@ -29,6 +29,7 @@ export const benchCommand: Command = {
     threads: { kind: 'int', min: 1, help: "worker threads for W1's multi-thread row (default: all cores; 1 leaves it out)" },
     out: { kind: 'string', help: 'directory for latest.json and latest.md (default bench/results)' },
     json: COMMON.json,
+    debug: COMMON.debug,
   },
   async run(o) {
     const memorySteps = list(o['memory-steps'])!.map(Number);

@@ -10,12 +10,12 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as sk from '../../index.js';
-import { writeFileAtomic } from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { parseData } from '../specs.js';
 import { progressBar } from '../progress.js';
 import { figure, type Panel, rangeOf } from '../plot/svg.js';
-import { writeFigure } from '../plot/png.js';
+import { renderPng } from '../plot/png.js';
+import { dataFileOf, planRun } from '../run-files.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -37,6 +37,8 @@ export const demoCommand: Command = {
     if (data.dim !== 2) throw new Error(`the demo plots 2-D data; ${data.name} has dimension ${data.dim}`);
     const dir = o.out as string;
     await fs.mkdir(dir, { recursive: true });
+    const FILES = ['samples.png', 'score-field.png', 'loss.png', 'metrics.json', 'timing.json'] as const;
+    const outputs = await planRun(FILES.map((f) => [`--out ${f}`, join(dir, f)] as [string, string]), [['--data', dataFileOf(o.data)]]);
     const cld = sk.cldSde();
     const [km, kt, kh, ks] = sk.random.split(sk.random.key(o.seed as number), 4);
     const net = sk.mlp({ inDim: 4, outDim: 2, width: o.width as number, depth: 3, embedding: { kind: 'fourier', dim: 16, scale: 4 } }, km, { backend: be });
@@ -67,7 +69,7 @@ export const demoCommand: Command = {
     const yr = rangeOf(pts, 2, 1);
     const panels: Panel[] = [{ kind: 'scatter', title: `data (${data.name})`, points: pts, x: xr, y: yr, color: '#555' }];
     for (const [name, v] of Object.entries(runs)) panels.push({ kind: 'scatter', title: `${name}, NFE ${v.nfe}`, points: await v.x.data(), x: xr, y: yr });
-    await writeFigure(join(dir, 'samples.png'), figure(panels, { title: `CLD + HSM on ${data.name}: ${o.steps} training steps, ${o.n} samples each` }));
+    await outputs.stage('--out samples.png', renderPng(figure(panels, { title: `CLD + HSM on ${data.name}: ${o.steps} training steps, ${o.n} samples each` })));
     // velocity score at v = 0 on a grid, at three times
     const g = 21;
     const grid = new Float64Array(2 * g * g);
@@ -81,9 +83,9 @@ export const demoCommand: Command = {
       const u = sk.concat([at, sk.zeros([g * g, 2], { backend: be })], 1);
       field.push({ kind: 'quiver', title: `∇ᵥ log p_t at v = 0, t = ${t}`, at: grid, vec: await score(u, t).data(), x: xr, y: yr, background: pts });
     }
-    await writeFigure(join(dir, 'score-field.png'), figure(field, { title: 'learned velocity score (mixed parameterisation)' }));
+    await outputs.stage('--out score-field.png', renderPng(figure(field, { title: 'learned velocity score (mixed parameterisation)' })));
     const steps = Float64Array.from(r.losses, (_, i) => i + 1);
-    await writeFigure(join(dir, 'loss.png'), figure([{ kind: 'line', title: 'HSM loss (reweightedv2)', series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }]));
+    await outputs.stage('--out loss.png', renderPng(figure([{ kind: 'line', title: 'HSM loss (reweightedv2)', series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }])));
     const metrics = {
       data: data.name, sde: 'cld', loss: 'hsm', seed: o.seed, backend: be.name, trainingSteps: o.steps, samples: o.n,
       nfe,
@@ -92,9 +94,10 @@ export const demoCommand: Command = {
       slicedWasserstein2: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.sw2])),
       finalLoss: r.losses.subarray(-100).reduce((a, b) => a + b, 0) / Math.min(100, r.losses.length),
     };
-    await writeFileAtomic(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+    await outputs.stage('--out metrics.json', JSON.stringify(metrics, null, 2) + '\n');
     const timing = { trainSeconds: (tTrain - t0) / 1000, sampleSeconds: (tSample - tTrain) / 1000, totalSeconds: (performance.now() - t0) / 1000 };
-    await writeFileAtomic(join(dir, 'timing.json'), JSON.stringify(timing, null, 2) + '\n');
+    await outputs.stage('--out timing.json', JSON.stringify(timing, null, 2) + '\n');
+    await outputs.commit();
     print(o, [
       `scorekit demo — CLD with hybrid score matching on ${data.name} (${be.name}, seed ${o.seed})`,
       `trained ${o.steps} steps in ${timing.trainSeconds.toFixed(1)} s; ${o.n} samples per sampler at NFE ${nfe}:`,

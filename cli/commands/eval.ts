@@ -2,6 +2,7 @@ import { readInput } from '../../io/files.js';
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { parseData } from '../specs.js';
+import { parseNumericCsv } from '../csv.js';
 
 async function readSamples(path: string): Promise<number[][]> {
   const text = (await readInput(path, 'samples')).toString('utf8');
@@ -13,8 +14,7 @@ async function readSamples(path: string): Promise<number[][]> {
       throw new Error(`${path}: malformed JSON (${(e as Error).message})`);
     }
   } else {
-    const lines = text.trim().split(/\r?\n/);
-    rows = lines.slice(/[a-z]/i.test(lines[0]) ? 1 : 0).map((l) => l.split(',').map(Number));
+    rows = parseNumericCsv(text, path).rows;
   }
   if (!Array.isArray(rows) || rows.length < 2 || !rows.every((r) => Array.isArray(r) && r.length === (rows as unknown[][])[0].length && r.every((v) => typeof v === 'number' && Number.isFinite(v)))) {
     throw new Error(`${path}: expected at least 2 samples of equal dimension with finite numbers (JSON {"samples": [[...]]} or CSV)`);

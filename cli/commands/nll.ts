@@ -2,6 +2,7 @@ import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { makeSde, parseData } from '../specs.js';
 import { modelFromCheckpoint } from '../sample-job.js';
+import { checkMemory, nllMemory } from '../limits.js';
 
 export const nllCommand: Command = {
   name: 'nll',
@@ -30,6 +31,7 @@ export const nllCommand: Command = {
       score = sk.exactScore(sde, data.gmm);
     }
     if (sde.kind === 'cld') throw new Error('nll for CLD needs the initial-velocity marginalisation, not implemented yet; use a model of a Gaussian path (ve, vp, subvp, edm, rf, vp-cosine, vp-logsnr)');
+    checkMemory(nllMemory({ n: o.n as number, stateDim: sde.stateDim(data.dim) }), o);
     const [kd, kp] = sk.random.split(sk.random.key(o.seed as number), 2);
     const x = data.sample(kd, o.n as number, be);
     const r = await sk.logLikelihood(sde, score, x, { key: kp });

@@ -7,7 +7,8 @@ import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { checkSampler, makeSde, SDE_NAMES } from '../specs.js';
 import { figure } from '../plot/svg.js';
-import { writeFigure } from '../plot/png.js';
+import { renderPng } from '../plot/png.js';
+import { planRun } from '../run-files.js';
 
 /** Samplers the exact weak-order tool applies to: fixed grid, rows independent, a declared weak order. */
 const measurable = (s: sk.Sampler): s is sk.FixedGridSampler => sk.chunkable(s) && s.weakOrder !== null;
@@ -26,6 +27,7 @@ export const ordersCommand: Command = {
     ...COMMON,
   },
   async run(o) {
+    const outputs = await planRun([['--plot', o.plot]], []);
     const sde = makeSde(o.sde as string);
     const counts = (o.steps as string).split(',').map((v) => Number(v));
     if (counts.length < 2 || !counts.every((c) => Number.isInteger(c) && c >= 1)) throw new Error(`--steps must list at least two positive integers, got '${o.steps}'`);
@@ -49,11 +51,12 @@ export const ordersCommand: Command = {
       return { sampler: s.name, nfe: counts.map((c) => c * s.nfePerStep!), errors: [...r.errors], order: r.order, declared: s.weakOrder };
     });
     if (o.plot) {
-      await writeFigure(o.plot as string, figure([{
+      await outputs.stage('--plot', renderPng(figure([{
         kind: 'line', title: `weak error vs NFE (${sde.kind.toUpperCase()})`, xLabel: 'NFE (Gaussian data, exact score)', yLabel: '‖Δmean‖ + ‖Δcov‖_F', logX: true, logY: true,
         series: rows.map((r) => ({ label: `${r.sampler} (${r.order.toFixed(2)})`, x: r.nfe, y: r.errors })),
-      }]));
+      }])));
     }
+    await outputs.commit();
     const table = rows.map((r) => `  ${r.sampler.padEnd(12)} order ${r.order.toFixed(2)} (declared ${r.declared})   ${r.nfe.map((f, i) => `${f}: ${r.errors[i].toExponential(2)}`).join('  ')}`);
     print(o, `weak errors on ${sde.kind} (NFE: error)\n${table.join('\n')}`, { sde: sde.kind, rows });
   },

@@ -1,12 +1,14 @@
 import * as sk from '../../index.js';
-import { writeFileAtomic } from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import type { OptionSpec, Parsed } from '../args.js';
 import { checkSampler, dataPart, defaultGrid, denoiseStep, gridOf, SDE_NAMES } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
-import { writeFigure } from '../plot/png.js';
+import { renderPng } from '../plot/png.js';
+import { dataFileOf, planRun } from '../run-files.js';
+import { capThreads, checkMemory, sampleMemory } from '../limits.js';
+import { requireFiniteSamples } from '../finite.js';
 
 type Tuning = number | string | boolean;
 
@@ -70,16 +72,19 @@ export const sampleCommand: Command = {
     trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers)' },
     threads: { kind: 'int', min: 1, help: 'worker threads: the particles split by rows, the same samples bit for bit (fixed-grid samplers but pc)' },
     chunk: { kind: 'int', min: 1, help: 'rows sampled at a time (bounds the memory; the same samples bit for bit)' },
+    'check-finite': { kind: 'int', default: 1, min: 0, help: 'stop at the first step whose state holds NaN or ±∞, checked every N steps (fixed-grid samplers; 0: off)' },
     ...COMMON,
   },
   async run(o) {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
+    const outputs = await planRun([['--out', out], ['--plot', o.plot], ['--trajectory', o.trajectory]], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)]]);
     const be = await sk.getBackend(o.backend as string);
     const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined };
     const { sde, score, dim, data } = await resolveScore(source, be);
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
+    checkMemory(sampleMemory({ n: o.n as number, stateDim: sde.stateDim(dim), dim, steps: o.steps as number, threads: o.threads as number | undefined, chunk: o.chunk as number | undefined, trajectory: !!o.trajectory }), o);
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
     const sampler = checkSampler(sde, o.sampler as string);
@@ -94,20 +99,21 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const run = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined,
-      }), { threads: threads ?? 1, chunk, onProgress })
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number,
+      }), { threads: capThreads(threads ?? 1, o.n as number), chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuning, n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,
-        denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress,
+        denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress, checkFinite: o['check-finite'] as number,
       });
     bar.done();
     // the worker pool counts steps × NFE per step; an entry that counts its grid (steps into σ = 0) says so
     const r = sampler.nfeOn && run.grid && (threads !== undefined || chunk !== undefined) ? { ...run, nfe: sampler.nfeOn(sde, run.grid) + (o.denoise ? 1 : 0) } : run;
     const x = dataPart(sde, r.x);
+    requireFiniteSamples(await x.data(), dim, { sampler: o.sampler as string, sde: sde.kind, steps: o.steps as number });
     const values = await x.array() as number[][];
     const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps: o.steps, n: o.n, denoise: !!o.denoise };
-    if (/\.json$/i.test(out)) await writeFileAtomic(out, JSON.stringify({ samples: values, ...info }) + '\n');
-    else await writeFileAtomic(out, [Array.from({ length: dim }, (_, i) => `x${i}`).join(','), ...values.map((row) => row.join(','))].join('\n') + '\n');
+    if (/\.json$/i.test(out)) await outputs.stage('--out', JSON.stringify({ samples: values, ...info }) + '\n');
+    else await outputs.stage('--out', [Array.from({ length: dim }, (_, i) => `x${i}`).join(','), ...values.map((row) => row.join(','))].join('\n') + '\n');
     if (o.plot) {
       if (dim !== 2) throw new Error(`--plot draws 2-D samples; these have dimension ${dim}`);
       const pts = await x.data();
@@ -119,7 +125,7 @@ export const sampleCommand: Command = {
         ...(ref ? [{ kind: 'scatter' as const, title: `data (${data!.name})`, points: ref, x: xr, y: yr, color: '#555' }] : []),
         { kind: 'scatter' as const, title: `${o.sampler} samples (NFE ${r.nfe})`, points: pts, x: xr, y: yr },
       ];
-      await writeFigure(o.plot as string, figure(panels));
+      await outputs.stage('--plot', renderPng(figure(panels)));
     }
     if (o.trajectory && r.trajectory && r.grid) {
       const idx = [0, 1, 2, 3, 4, 5].map((j) => Math.round((j * (r.trajectory!.length - 1)) / 5));
@@ -127,8 +133,9 @@ export const sampleCommand: Command = {
       const xr = rangeOf(frames[frames.length - 1], 2, 0);
       const yr = rangeOf(frames[frames.length - 1], 2, 1);
       const label = (i: number): string => (i < r.grid!.length ? `t = ${r.grid![i].toPrecision(3)}` : 'denoised');
-      await writeFigure(o.trajectory as string, figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }));
+      await outputs.stage('--trajectory', renderPng(figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` })));
     }
+    await outputs.commit();
     print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });
   },
 };

@@ -3,7 +3,9 @@ import { COMMON, type Command, print } from '../command.js';
 import { buildNet, checkPairing, defaultParam, makeSde, type ModelMeta, parameterisationOf, parseData, scoreModel, SDE_NAMES } from '../specs.js';
 import { progressBar } from '../progress.js';
 import { figure } from '../plot/svg.js';
-import { writeFigure } from '../plot/png.js';
+import { renderPng } from '../plot/png.js';
+import { dataFileOf, planRun } from '../run-files.js';
+import { checkMemory, trainMemory } from '../limits.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -31,6 +33,7 @@ export const trainCommand: Command = {
     if (!o.data) throw new Error('--data is required');
     if (!o.out) throw new Error('--out is required');
     if (!((o.ema as number) < 1)) throw new Error(`--ema must be below 1, got ${o.ema}`);
+    const outputs = await planRun([['--out', o.out], ['--plot', o.plot]], [['--data', dataFileOf(o.data)]]);
     const be = await sk.getBackend(o.backend as string);
     const data = await parseData(o.data as string);
     if (o['sigma-data'] !== undefined && o.sde !== 'edm') throw new Error(`--sigma-data is EDM's; it does not apply to --sde ${o.sde}`);
@@ -40,6 +43,7 @@ export const trainCommand: Command = {
     checkPairing(sde, loss, o.model as string, given);
     // VE/VP/sub-VP keep their scaled-score model unless another parameterisation is asked for
     const param = given === 'score' && (sde.kind === 've' || sde.kind === 'vp' || sde.kind === 'subvp') ? undefined : given ?? defaultParam(sde, loss);
+    checkMemory(trainMemory({ batch: o.batch as number, width: o.width as number, depth: o.depth as number, inDim: sde.stateDim(data.dim), outDim: data.dim, steps: o.steps as number }), o);
     const [km, kt] = sk.random.split(sk.random.key(o.seed as number), 2);
     const meta: ModelMeta = {
       format: 'scorekit-model', version: 1,
@@ -87,11 +91,12 @@ export const trainCommand: Command = {
       onProgress: (p) => bar.update(p.step, p.total, `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(1)} it/s`),
     });
     bar.done();
-    await sk.saveTrainState(o.out as string, r.state, { ...meta });
+    await outputs.stage('--out', await sk.encodeTrainState(r.state, { ...meta }));
     if (o.plot) {
       const steps = Float64Array.from(r.losses, (_, i) => i + 1);
-      await writeFigure(o.plot as string, figure([{ kind: 'line', title: `${loss} loss (${sde.kind}, ${data.name})`, series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }]));
+      await outputs.stage('--plot', renderPng(figure([{ kind: 'line', title: `${loss} loss (${sde.kind}, ${data.name})`, series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }])));
     }
+    await outputs.commit();
     const tail = r.losses.subarray(Math.max(0, r.losses.length - 50));
     const final = tail.reduce((a, b) => a + b, 0) / tail.length;
     print(o, `trained ${meta.model.kind} (${sk.parameterCount(net.init)} parameters) with ${loss} on ${data.name} under ${sde.kind}: ${o.steps} steps, final loss ${final.toFixed(4)} (mean of the last ${tail.length}), ${r.seconds.toFixed(1)} s → ${o.out}`,

@@ -1,7 +1,8 @@
 /**
  * Between trees of tensors and stored tensors: `storeTree` names every leaf by its path; `restoreTree`
  * rebuilds a tree like a template (e.g. a freshly initialised model), checking that every name exists
- * with the same shape and that nothing is left over, so a checkpoint of another model is refused with
+ * with the same shape and a compatible dtype (floats for floats: float64 ↔ float32 is rounding, int32 is
+ * not a parameter), and that nothing is left over, so a checkpoint of another model is refused with
  * the first difference named.
  */
 import type { Tensor } from '../tensor/tensor.js';
@@ -25,6 +26,9 @@ export function restoreTree<T>(template: T, stored: readonly StoredTensor[], pre
     if (!s) throw new CheckpointError(`the checkpoint has no tensor '${name}' (is it a checkpoint of another model?)`);
     if (!shapesEqual(s.shape, t.shape)) {
       throw new CheckpointError(`tensor '${name}' has shape [${s.shape.join(', ')}] in the checkpoint, the model expects [${t.shape.join(', ')}]`);
+    }
+    if ((t.dtype === 'float32' || t.dtype === 'float64') !== (s.dtype === 'float32' || s.dtype === 'float64')) {
+      throw new CheckpointError(`tensor '${name}' is ${s.dtype} in the checkpoint, the model expects ${t.dtype}`);
     }
     byName.delete(name);
     return fromArray(s.data, { backend: opts.backend ?? t.backend, dtype: t.dtype, shape: t.shape });

@@ -3,7 +3,9 @@
  * use for the probability-flow ODE, rtol = atol = 1e-5), with FSAL and the standard step-size
  * controller h ← h·min(5, max(0.2, 0.9·err^{−1/5})); err is the RMS of the embedded error scaled by
  * atol + rtol·max(|x|, |x_new|). The error norm is read back each step (asynchronously), which is
- * what makes the method adaptive.
+ * what makes the method adaptive. A non-finite error estimate shrinks the step (×0.2); one that stays
+ * non-finite down to steps of 1e-12·max(1, |t|) is a RangeError naming t (the field overflows), not a
+ * search to maxSteps.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { abs, add, div, maximum, mul, sqrt, square } from '../tensor/ops/elementwise.js';
@@ -51,6 +53,11 @@ export async function dopri5(f: (x: Tensor, t: number) => Tensor, x0: Tensor, t0
     nfe += 6;
     const err = await errT.item();
     errT.dispose();
+    if (!Number.isFinite(err) && Math.abs(hh) <= 1e-12 * Math.max(1, Math.abs(t))) {
+      xNew.dispose();
+      kLast.dispose();
+      throw new RangeError(`dopri5: the state or its derivative is not finite at t = ${t} (the error estimate is ${err} down to steps of ${Math.abs(hh).toExponential(2)}); the vector field overflows there`);
+    }
     if (err <= 1) {
       t += hh;
       if (x !== x0) x.dispose();

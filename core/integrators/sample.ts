@@ -10,7 +10,7 @@ import type { Sde } from '../sde/sde.js';
 import { type GridKind, timeGrid } from '../sde/timegrid.js';
 import { type DenoiseKind, denoise } from './denoise.js';
 import { type AnyStepper, checkRowOffset, type IntegrateResult, integrate, type NoiseSource, type Progress } from './stepper.js';
-import { adoptArray } from '../tensor/create.js';
+import { adoptArray, resolveBackend } from '../tensor/create.js';
 import { tidy } from '../tensor/scope.js';
 import { sliceAxis } from '../tensor/ops/manipulate.js';
 
@@ -43,6 +43,8 @@ export interface SampleOptions extends StateOptions {
   readonly rowOffset?: number;
   /** The step noise (default: the per-step stream of the key's second half, stepStream). */
   readonly noise?: NoiseSource;
+  /** Check the state for NaN and ±∞ every this many steps (integrate's checkFinite; default 0: off). */
+  readonly checkFinite?: number;
 }
 
 export interface SampleResult extends IntegrateResult {
@@ -64,17 +66,29 @@ export function samplingKeys(k: PRNGKey): { readonly prior: PRNGKey; readonly no
   return { prior, noise };
 }
 
+/** A given start x0: n rows of the SDE's state dimension, on the run's backend and dtype when those are given. */
+function checkStart(o: SampleOptions): void {
+  const x0 = o.x0!;
+  const cols = o.sde.stateDim(o.d);
+  if (x0.rank !== 2 || x0.shape[0] !== o.n || x0.shape[1] !== cols) throw new RangeError(`sample: x0 has shape [${x0.shape.join(', ')}], the run needs [${o.n}, ${cols}] (n rows of the ${o.sde.kind} state)`);
+  if (o.backend !== undefined && resolveBackend(o.backend) !== x0.backend) {
+    throw new RangeError(`sample: x0 lives on backend ${x0.backend.name}, the run's backend is ${resolveBackend(o.backend).name}; move it with toBackend() or leave out backend`);
+  }
+  if (o.dtype !== undefined && x0.dtype !== o.dtype) throw new RangeError(`sample: x0 is ${x0.dtype}, the run's dtype is ${o.dtype}`);
+}
+
 export function sample(k: PRNGKey, o: SampleOptions): SampleResult {
   if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`sample: n must be a positive integer, got ${o.n}`);
   if (!Number.isInteger(o.d) || o.d < 1) throw new RangeError(`sample: d must be a positive integer, got ${o.d}`);
   const grid = typeof o.grid === 'object' ? explicitGrid(o.grid, o.steps, o.sde.T) : timeGrid({ steps: o.steps, T: o.sde.T, eps: o.eps ?? 1e-3, kind: o.grid });
   const eps = grid[grid.length - 1];
   if (o.denoise && !(eps > 0)) throw new RangeError(`sample: the grid ends at t = ${eps}, on the data; a final denoising step needs a grid that ends at ε > 0`);
+  if (o.x0) checkStart(o);
   const { prior: kp, noise: ki } = samplingKeys(k);
   const rowOffset = o.rowOffset ?? 0;
   checkRowOffset(o.stepper, rowOffset);
   const x0 = o.x0 ?? tidy(() => o.sde.priorSample(kp, o.n, o.d, { backend: o.backend, dtype: o.dtype, rowOffset }));
-  const r = integrate(o.stepper, x0, grid, ki, { trajectory: o.trajectory, onProgress: o.onProgress, rowOffset, noise: o.noise });
+  const r = integrate(o.stepper, x0, grid, ki, { trajectory: o.trajectory, onProgress: o.onProgress, rowOffset, noise: o.noise, checkFinite: o.checkFinite });
   if (!o.x0 && !o.trajectory && r.x !== x0) x0.dispose(); // the prior draw is ours to release (a trajectory keeps it)
   if (!o.denoise) return { ...r, grid };
   const dn = o.denoise;

@@ -129,6 +129,8 @@ export interface RunOptions extends DriveOptions {
   readonly grid?: GridKind | ArrayLike<number>;
   /** A fixed-grid sampler's initial state at the grid's first time (default: a prior draw). */
   readonly x0?: Tensor;
+  /** A fixed-grid sampler checks its state for NaN and ±∞ every this many steps (SampleOptions.checkFinite). */
+  readonly checkFinite?: number;
 }
 
 export interface SampleRun {

@@ -51,6 +51,7 @@ export function reverseDiffusion(sde: Sde, score: ScoreFn, N: number): Stepper {
   const lin = requireLinear(sde, 'reverse diffusion');
   checkN(N, 'reverse diffusion');
   if (lin.kind === 'subvp') throw new RangeError('reverse diffusion needs a discretisation, which the sub-VP SDE does not have');
+  lin.discretize(N - 1, N); // the largest β_i (VP: β_max/N ≤ 1): refused here, before any step
   return {
     name: 'reverse-diffusion',
     noiseDraws: 1,
@@ -68,8 +69,9 @@ export function ancestral(sde: Sde, score: ScoreFn, N: number): Stepper {
   const lin = requireLinear(sde, 'ancestral sampling');
   checkN(N, 'ancestral sampling');
   if (lin.kind === 'subvp') throw new RangeError('ancestral sampling is defined for VP (DDPM) and VE (SMLD) only');
-  if (lin.kind === 'vp' && lin.discretize(N - 1, N).G ** 2 >= 1) {
-    throw new RangeError(`ancestral sampling of the VP SDE with N = ${N} levels: β_${N - 1} = ${lin.discretize(N - 1, N).G ** 2} makes 1/√(1 − β) infinite; use N > β_max = ${lin.config.betaMax}`);
+  // β_{N−1} = β_max/N: the DDPM step divides by √(1 − β_i), so N > β_max exactly (N = β_max gives 1/0)
+  if (lin.kind === 'vp' && !(N > lin.config.betaMax)) {
+    throw new RangeError(`ancestral sampling of the VP SDE with N = ${N} levels: β_${N - 1} = β_max/N = ${lin.config.betaMax / N} makes 1/√(1 − β) infinite or undefined; use N ≥ ${Math.floor(lin.config.betaMax) + 1} (N > β_max = ${lin.config.betaMax})`);
   }
   return {
     name: 'ancestral',
@@ -110,6 +112,7 @@ export function langevinCorrector(sde: Sde, score: ScoreFn, o: CorrectorOptions)
   if (!(o.snr > 0 && Number.isFinite(o.snr))) throw new RangeError(`Langevin corrector: snr must be a finite number > 0, got ${o.snr}`);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`Langevin corrector: steps must be a positive integer, got ${n}`);
   checkN(N, 'Langevin corrector');
+  if (lin.kind === 'vp') lin.discretize(N - 1, N); // α = 1 − β_i needs β_i ≤ 1 (N ≥ β_max)
   return {
     name: 'langevin-corrector',
     noiseDraws: n,

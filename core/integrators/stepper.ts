@@ -19,7 +19,9 @@
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { normal } from '../random/distributions.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { ConcreteTensor, type Tensor } from '../tensor/tensor.js';
+import { sum } from '../tensor/ops/reduce.js';
+import { mul } from '../tensor/ops/elementwise.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { tidy, keep } from '../tensor/scope.js';
 import { isFloat } from '../tensor/dtype.js';
@@ -117,6 +119,28 @@ export interface IntegrateOptions {
   readonly rowOffset?: number;
   /** The step noise (default stepStream(key)). */
   readonly noise?: NoiseSource;
+  /**
+   * Check the state for NaN and ±∞ every this many steps (and after the last): one reduction
+   * Σ 0·x (0 for a finite state, NaN otherwise; no overflow) read back, on backends with synchronous
+   * readback. The error names the stepper, the step and its times. Default 0: off.
+   */
+  readonly checkFinite?: number;
+}
+
+/** The finiteness check of integrate: a RangeError naming the step when the state holds NaN or ±∞. */
+export function checkStateFinite(x: Tensor, stepper: Pick<AnyStepper, 'name'>, i: number, t: number, tNext: number): void {
+  const c = x as ConcreteTensor;
+  if (!(c instanceof ConcreteTensor) || !c.backend.readSync) return;
+  const s = tidy(() => sum(mul(x, 0)));
+  const v = s.dataSync()[0];
+  s.dispose();
+  if (!Number.isFinite(v)) {
+    const host = x.dataSync();
+    let at = 0;
+    while (at < host.length && Number.isFinite(host[at])) at++;
+    const cols = x.shape[x.shape.length - 1] ?? 1;
+    throw new RangeError(`${stepper.name}: the state is not finite after step ${i + 1} (t = ${t} → ${tNext}): ${host[at]} at row ${Math.floor(at / cols)}, column ${at % cols}; the score or the step overflows (try more steps)`);
+  }
 }
 
 export interface IntegrateResult {
@@ -161,6 +185,7 @@ export function checkGrid(grid: ArrayLike<number>, stationary = false): void {
  */
 export function integrate(stepper: AnyStepper, x0: Tensor, grid: ArrayLike<number>, k: PRNGKey, opts: IntegrateOptions = {}): IntegrateResult {
   checkGrid(grid, stepper.stationary);
+  if (opts.checkFinite !== undefined && !(Number.isInteger(opts.checkFinite) && opts.checkFinite >= 0)) throw new RangeError(`integrate: checkFinite must be an integer ≥ 0 (steps between checks; 0 is off), got ${opts.checkFinite}`);
   if (!isFloat(x0.dtype)) throw new TypeError(`integrate: the state must be floating point, got ${x0.dtype}`);
   const rowOffset = opts.rowOffset ?? 0;
   checkRowOffset(stepper, rowOffset);
@@ -176,6 +201,7 @@ export function integrate(stepper: AnyStepper, x0: Tensor, grid: ArrayLike<numbe
     if (traj) traj.push(keep(next));
     else if (x !== x0) x.dispose();
     x = next;
+    if (opts.checkFinite && ((i + 1) % opts.checkFinite === 0 || i + 1 === steps)) checkStateFinite(x, stepper, i, grid[i], grid[i + 1]);
     opts.onProgress?.({ step: i + 1, total: steps });
   }
   return { x, nfe, trajectory: traj };
@@ -193,6 +219,7 @@ function integrateMultistep(stepper: MultistepStepper, x0: Tensor, grid: ArrayLi
     if (traj) traj.push(keep(next.x));
     else if (cur.x !== x0 && !held.has(cur.x)) cur.x.dispose();
     s = next;
+    if (opts.checkFinite && ((i + 1) % opts.checkFinite === 0 || i + 1 === steps)) checkStateFinite(s.x, stepper, i, grid[i], grid[i + 1]);
     opts.onProgress?.({ step: i + 1, total: steps });
   }
   for (const p of s.past) if (p.value !== s.x) p.value.dispose();

@@ -8,6 +8,7 @@ import type { PRNGKey } from '../random/key.js';
 import { normalHost } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
+import { requireFinite } from './finite.js';
 
 function check(x: Tensor, y: Tensor, what: string): number {
   if (x.rank !== 2 || y.rank !== 2 || x.shape[1] !== y.shape[1]) {
@@ -30,6 +31,8 @@ export async function slicedWasserstein(x: Tensor, y: Tensor, k: PRNGKey, opts: 
   const p = opts.p ?? 2;
   const X = await x.data();
   const Y = await y.data();
+  requireFinite(X, D, 'slicedWasserstein', 'x');
+  requireFinite(Y, D, 'slicedWasserstein', 'y');
   const n = x.shape[0];
   const m = y.shape[0];
   const dirs = normalHost(k, L * D);
@@ -69,6 +72,8 @@ export async function energyDistance(x: Tensor, y: Tensor): Promise<number> {
   const D = check(x, y, 'energyDistance');
   const X = await x.data();
   const Y = await y.data();
+  requireFinite(X, D, 'energyDistance', 'x');
+  requireFinite(Y, D, 'energyDistance', 'y');
   const n = x.shape[0];
   const m = y.shape[0];
   const mean = (A: ArrayLike<number>, na: number, B: ArrayLike<number>, nb: number, same: boolean): number => {

@@ -7,6 +7,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
+import { requireFinite } from './finite.js';
 
 export interface MmdOptions {
   /** RBF length scale ℓ; default: median heuristic. */
@@ -63,5 +64,9 @@ export async function mmd2(x: Tensor, y: Tensor, opts: MmdOptions = {}): Promise
   if (x.rank !== 2 || y.rank !== 2 || x.shape[1] !== y.shape[1]) {
     throw new ShapeError(`MMD: samples must be [n, D] and [m, D], got ${shapeToString(x.shape)} and ${shapeToString(y.shape)}`);
   }
-  return mmd2Host(await x.data(), await y.data(), x.shape[1], opts);
+  const X = await x.data();
+  const Y = await y.data();
+  requireFinite(X, x.shape[1], 'MMD', 'x');
+  requireFinite(Y, y.shape[1], 'MMD', 'y');
+  return mmd2Host(X, Y, x.shape[1], opts);
 }

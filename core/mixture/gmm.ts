@@ -36,6 +36,14 @@ export interface Gmm extends GmmSpec {
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/**
+ * The largest magnitude of a mean entry and of a covariance entry: squared distances (x − μ)² and
+ * variances then stay below 1e30·d, finite in float32 (3.4e38) as in float64, so the score and the
+ * density of a valid mixture do not overflow.
+ */
+export const GMM_MAX_MEAN = 1e15;
+export const GMM_MAX_COV = 1e30;
+
 /** Validate a mixture given in code or parsed from JSON; every problem is reported. */
 export function validateGmm(spec: unknown): E.Either<string[], Gmm> {
   const errs: string[] = [];
@@ -59,6 +67,7 @@ export function validateGmm(spec: unknown): E.Either<string[], Gmm> {
   if (d === 0) errs.push('means[0] must be a non-empty vector');
   m.forEach((mu, k) => {
     if (!Array.isArray(mu) || mu.length !== d || !mu.every(isNum)) errs.push(`means[${k}] must be a vector of ${d} finite numbers`);
+    else if (!mu.every((v) => Math.abs(v) <= GMM_MAX_MEAN)) errs.push(`means[${k}] has an entry of magnitude ${Math.max(...mu.map(Math.abs))}, above ${GMM_MAX_MEAN} (its squares would overflow float32)`);
   });
   const chol: Matrix[] = [];
   c.forEach((S, k) => {
@@ -67,6 +76,10 @@ export function validateGmm(spec: unknown): E.Either<string[], Gmm> {
       return;
     }
     const A = S as number[][];
+    if (!A.every((r) => r.every((v) => Math.abs(v) <= GMM_MAX_COV))) {
+      errs.push(`covs[${k}] has an entry of magnitude above ${GMM_MAX_COV}`);
+      return;
+    }
     for (let i = 0; i < d; i++) {
       for (let j = 0; j < i; j++) {
         if (Math.abs(A[i][j] - A[j][i]) > 1e-12 * (Math.abs(A[i][j]) + Math.abs(A[j][i]) + 1e-300)) {

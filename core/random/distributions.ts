@@ -5,7 +5,7 @@
  */
 import type { Shape } from '../tensor/shape.js';
 import { checkShape, sizeOf } from '../tensor/shape.js';
-import { adoptArray, type CreateOptions, fromArray, resolveBackend } from '../tensor/create.js';
+import { adoptArray, checkElements, type CreateOptions, fromArray, resolveBackend } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { type PRNGKey, randomBits } from './key.js';
@@ -156,6 +156,7 @@ export function uniform(k: PRNGKey, shape: Shape, opts: RandomOptions & { minval
   const hi = opts.maxval ?? 1;
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new RangeError(`uniform: need finite minval < maxval, got [${lo}, ${hi})`);
   const n = sizeOf(shape);
+  checkElements(resolveBackend(opts.backend), n, 'uniform');
   const u = dtype === 'float64' ? uniformHost(k, n) : uniform24Host(k, n);
   if (lo !== 0 || hi !== 1) for (let i = 0; i < n; i++) u[i] = lo + (hi - lo) * u[i];
   return upload(u, shape, opts, dtype);
@@ -174,6 +175,7 @@ export function normal(k: PRNGKey, shape: Shape, opts: RandomOptions & { loc?: n
   if (!(Number.isFinite(loc) && Number.isFinite(scale))) throw new RangeError(`normal: loc and scale must be finite, got ${loc}, ${scale}`);
   const be = resolveBackend(opts.backend);
   const n = sizeOf(shape);
+  checkElements(be, n, 'normal');
   const z = (be.hostBuffer?.(dtype, n) ?? (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n))) as Float32Array | Float64Array;
   fillNormal(k, z, loc, scale, opts.offset ?? 0);
   return adoptArray(z, shape, { backend: be });
@@ -182,6 +184,7 @@ export function normal(k: PRNGKey, shape: Shape, opts: RandomOptions & { loc?: n
 /** Rademacher ±1 (probes for Hutchinson estimators and sliced score matching). */
 export function rademacher(k: PRNGKey, shape: Shape, opts: RandomOptions = {}): Tensor {
   checkShape(shape);
+  checkElements(resolveBackend(opts.backend), sizeOf(shape), 'rademacher');
   return upload(rademacherHost(k, sizeOf(shape)), shape, opts, floatDtype(opts));
 }
 
@@ -191,6 +194,7 @@ export function randint(k: PRNGKey, shape: Shape, lo: number, hi: number, opts: 
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo < hi && hi - lo <= 2 ** 31)) {
     throw new RangeError(`randint: need integers lo < hi with hi − lo ≤ 2^31, got [${lo}, ${hi})`);
   }
+  checkElements(resolveBackend(opts.backend), sizeOf(shape), 'randint');
   const u = uniformHost(k, sizeOf(shape));
   const out = new Int32Array(u.length);
   for (let i = 0; i < u.length; i++) out[i] = lo + Math.floor(u[i] * (hi - lo));

@@ -144,8 +144,11 @@ function vpCommon(kind: 'vp' | 'subvp', cfg: VpConfig): ScalarLinearSde {
     std: kind === 'vp' ? (t) => Math.sqrt(-Math.expm1(-B(t))) : (t) => -Math.expm1(-B(t)),
     discretize(i: number, N: number) {
       if (kind === 'subvp') throw new Error('sub-VP SDE: no DDPM-style discretisation (score_sde has none either); use Euler–Maruyama');
-      const b = (betaMin + (i * (betaMax - betaMin)) / (N - 1)) / N;
-      if (!(b <= 1)) throw new RangeError(`VP-SDE discretised with N = ${N} levels: β_${i} = ${b} exceeds 1 (√(1 − β) is undefined); use N ≥ β_max = ${betaMax}`);
+      if (!(Number.isInteger(N) && N >= 2 && Number.isInteger(i) && i >= 0 && i < N)) throw new RangeError(`VP-SDE discretisation: level ${i} of N = ${N} (N an integer ≥ 2, 0 ≤ i < N)`);
+      // β_{N−1} = β_max/N in exact arithmetic: N ≥ β_max is allowed though the rounded sum may exceed 1 by an ulp
+      const raw = (betaMin + (i * (betaMax - betaMin)) / (N - 1)) / N;
+      if (!(N >= betaMax)) throw new RangeError(`VP-SDE discretised with N = ${N} levels: β_${N - 1} = β_max/N = ${betaMax / N} exceeds 1 (√(1 − β) is undefined); use N ≥ ${Math.ceil(betaMax)} (N ≥ β_max = ${betaMax})`);
+      const b = Math.min(raw, 1);
       return { a: Math.sqrt(1 - b) - 1, G: Math.sqrt(b) };
     },
   };

@@ -41,6 +41,12 @@ export interface Backend<H = any> {
    */
   readonly accuracy?: Readonly<Partial<Record<UnaryOp, { readonly absoluteUlps: number }>>>;
 
+  /**
+   * Optional: the most elements one tensor may hold (e.g. 2^24 for float32 indexing); host work for a
+   * larger tensor (a random draw, an upload) is refused before it starts (checkElements).
+   */
+  readonly maxElements?: number;
+
   /** Host → device. `data` has the storage type of `dtype` and length = size; the backend may keep it. */
   upload(data: TypedArray, shape: Shape, dtype: DType): H;
   /**

@@ -29,6 +29,15 @@ export function resolveBackend(b: Backend | string | undefined): Backend {
   return typeof b === 'string' ? getBackendSync(b) : b;
 }
 
+/** The most elements of a host typed array (V8's limit on 64-bit hosts). */
+export const HOST_MAX_ELEMENTS = 2 ** 32;
+
+/** Refuse a tensor of n elements the backend cannot hold, before any host work: a RangeError naming op, size and limit. */
+export function checkElements(be: Backend, n: number, op: string): void {
+  const limit = Math.min(be.maxElements ?? HOST_MAX_ELEMENTS, HOST_MAX_ELEMENTS);
+  if (!(n <= limit)) throw new RangeError(`${op}: ${n} elements, more than backend ${be.name} holds in one tensor (${limit} = 2^${Math.log2(limit).toFixed(0)})`);
+}
+
 function resolveDType(be: Backend, dtype: DType | undefined, op: string): DType {
   const d = dtype ?? be.defaultFloat;
   if (!isDType(d)) throw new TypeError(`${op}: unknown dtype '${String(d)}'; expected one of float32, float64, int32, bool`);

@@ -160,7 +160,7 @@ describe('scorekit CLI', () => {
     const bytes = readFileSync(p('c.ckpt'));
     bytes[bytes.length - 1] ^= 0xff;
     writeFileSync(p('corrupt.ckpt'), bytes);
-    badInput(['sample', '--ckpt', p('corrupt.ckpt'), '--out', p('z.json')], /corrupted data \(CRC-32 mismatch\)/, p('z.json'));
+    badInput(['sample', '--ckpt', p('corrupt.ckpt'), '--out', p('z.json')], /corrupted \(CRC-32 mismatch over the header and data\)/, p('z.json'));
     badInput(['sample', '--ckpt', p('c.ckpt'), '--sampler', 'ancestral', '--out', p('z.json')], /not defined for CLD/, p('z.json'));
   });
 

@@ -47,6 +47,6 @@ describe('scorekit sample: multistep samplers', () => {
     badInput(base('vp', 'unipc', 'b4.json', '--variant', 'bh3'), /--variant must be one of bh1, bh2, got 'bh3'/, p('b4.json'));
     badInput(base('vp', 'dpmpp-2m-sde', 'b5.json', '--solver-type', 'rk4'), /--solver-type must be one of midpoint, heun, got 'rk4'/, p('b5.json'));
     badInput(base('vp', 'dpmpp-2m', 'b6.json', '--lower-order-final', 'maybe'), /--lower-order-final must be one of on, off, got 'maybe'/, p('b6.json'));
-    badInput(base('cld', 'unipc', 'b7.json'), /sampler 'unipc' needs a Gaussian path .*CLD's \(x, v\) state is not one/, p('b7.json'));
+    badInput(base('cld', 'unipc', 'b7.json'), /sampler 'unipc' needs a Gaussian path .*which cld's \(x, v\) state is not/, p('b7.json'));
   });
 });

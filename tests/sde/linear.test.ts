@@ -95,6 +95,6 @@ describe('linear SDE coefficients', () => {
     assert.throws(() => sk.veSde({ sigmaMin: 1, sigmaMax: 0.5 }), /sigmaMax \(0.5\) must exceed sigmaMin \(1\)/);
     assert.throws(() => sk.vpSde({ betaMin: -1 }), /betaMin must be a finite number > 0/);
     assert.throws(() => sk.subVpSde().discretize(0, 10), /no DDPM-style discretisation/);
-    assert.throws(() => sk.vpSde().discretize(1, 2), /N = 2 levels: β_1 = 10 exceeds 1.*use N ≥ β_max = 20/);
+    assert.throws(() => sk.vpSde().discretize(1, 2), /N = 2 levels: β_1 = β_max\/N = 10 exceeds 1.*use N ≥ 20 \(N ≥ β_max = 20\)/);
   });
 });

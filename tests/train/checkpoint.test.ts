@@ -30,18 +30,26 @@ describe('checkpoints', () => {
   it('truncated, corrupted, foreign and mismatched files give errors naming the problem', async () => {
     const bytes = sk.encodeCheckpoint(await contents());
     assert.throws(() => sk.decodeCheckpoint(bytes.subarray(0, 5)), /truncated: 5 bytes/);
-    assert.throws(() => sk.decodeCheckpoint(bytes.subarray(0, bytes.length - 9)), /truncated: the data needs/);
-    assert.throws(() => sk.decodeCheckpoint(bytes.subarray(0, 40)), /truncated: the header needs/);
+    assert.throws(() => sk.decodeCheckpoint(bytes.subarray(0, bytes.length - 9)), /CRC-32 mismatch over the header and data/);
     const flipped = bytes.slice();
-    flipped[flipped.length - 3] ^= 0xff;
-    assert.throws(() => sk.decodeCheckpoint(flipped), /corrupted data \(CRC-32 mismatch\)/);
+    flipped[flipped.length - 7] ^= 0xff;
+    assert.throws(() => sk.decodeCheckpoint(flipped), /corrupted \(CRC-32 mismatch over the header and data\)/);
     const badHeader = bytes.slice();
     badHeader[14] = 0x7b ^ 0x01;
-    assert.throws(() => sk.decodeCheckpoint(badHeader), /corrupted header/);
+    assert.throws(() => sk.decodeCheckpoint(badHeader), /CRC-32 mismatch over the header and data/);
     assert.throws(() => sk.decodeCheckpoint(new TextEncoder().encode('{"weights": [1], "means": [[0]]}')), /not a scorekit checkpoint \(bad magic bytes\)/);
-    const v2 = bytes.slice();
-    v2[7] = 2;
-    assert.throws(() => sk.decodeCheckpoint(v2), /format version 2 is not supported/);
+    const v3 = bytes.slice();
+    v3[7] = 3;
+    assert.throws(() => sk.decodeCheckpoint(v3), /format version 3 is not supported \(this scorekit reads versions 1 and 2\)/);
+    // version 1 (a CRC of the data only) still reads, with its own checks
+    const v1 = sk.encodeCheckpoint(await contents(), { version: 1 });
+    assert.equal(v1[7], 1);
+    assert.deepEqual(sk.decodeCheckpoint(v1), sk.decodeCheckpoint(bytes));
+    assert.throws(() => sk.decodeCheckpoint(v1.subarray(0, v1.length - 9)), /truncated: the data needs/);
+    assert.throws(() => sk.decodeCheckpoint(v1.subarray(0, 40)), /truncated: the header needs/);
+    const v1flipped = v1.slice();
+    v1flipped[v1flipped.length - 3] ^= 0xff;
+    assert.throws(() => sk.decodeCheckpoint(v1flipped), /corrupted data \(CRC-32 mismatch\)/);
     const c = sk.decodeCheckpoint(bytes);
     const other = sk.mlp({ inDim: 4, outDim: 2, width: 8, depth: 2, embedding: { kind: 'fourier', dim: 4 } }, sk.random.key(1));
     assert.throws(() => sk.restoreTree(other.init, c.tensors, 'params'), /tensor 'params.layers.0.W' has shape \[6, 8\] in the checkpoint, the model expects \[8, 8\]/);

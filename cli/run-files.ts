@@ -1,0 +1,14 @@
+/**
+ * The files a command reads and writes, named by their options, for planOutputs (io/outputs.ts):
+ * a data spec reads a file only when it is gmm:FILE.
+ */
+import { type NamedPath, type OutputPlan, planOutputs } from '../io/outputs.js';
+
+/** The file a --data spec reads (gmm:FILE.json), if any. */
+export const dataFileOf = (spec: unknown): string | undefined => (typeof spec === 'string' && spec.startsWith('gmm:') ? spec.slice(4) : undefined);
+
+/** Plan a command's outputs: each `[flag, value]` of `outputs` and `inputs` whose value is a non-empty string. */
+export function planRun(outputs: readonly [string, unknown][], inputs: readonly [string, unknown][]): Promise<OutputPlan> {
+  const named = (xs: readonly [string, unknown][]): NamedPath[] => xs.map(([flag, v]) => ({ flag, path: typeof v === 'string' ? v : undefined }));
+  return planOutputs(named(outputs), named(inputs));
+}
