@@ -12,11 +12,11 @@ import { virtualBrownianTree, type BrownianTree } from '../random/brownian-tree.
 import type { Tensor } from '../tensor/tensor.js';
 import { brownianNoise } from './brownian-noise.js';
 import { fitOrder } from './convergence.js';
-import { integrate, type Stepper } from './stepper.js';
+import { type AnyStepper, integrate } from './stepper.js';
 
 export interface PathStrongOrderOptions {
   /** The stepper, or its factory for a step count. */
-  readonly stepper: Stepper | ((steps: number) => Stepper);
+  readonly stepper: AnyStepper | ((steps: number) => AnyStepper);
   /** The grid of a step count, from the start time to the end time (forward or reverse). */
   readonly grid: (steps: number) => ArrayLike<number>;
   readonly stepCounts: readonly number[];
@@ -24,7 +24,7 @@ export interface PathStrongOrderOptions {
   readonly x0: Tensor;
   readonly key: PRNGKey;
   /** The final state to compare with: exact from the tree (its W at the end), or a run of `steps` steps (of `stepper`, default the one measured). */
-  readonly reference: { readonly exact: (x0: Tensor, tree: BrownianTree) => Tensor } | { readonly steps: number; readonly stepper?: Stepper };
+  readonly reference: { readonly exact: (x0: Tensor, tree: BrownianTree) => Tensor } | { readonly steps: number; readonly stepper?: AnyStepper };
   /** Bootstrap resamples for the interval (default 200). */
   readonly resamples?: number;
 }
@@ -50,8 +50,8 @@ export function pathStrongOrder(o: PathStrongOrderOptions): PathStrongOrderResul
   // leaves well below the smallest step, so no two grid points share a leaf
   const tree = virtualBrownianTree(foldIn(o.key, 0), { t0: a, t1: b, tol: (b - a) / (finest * 8) });
   const noise = brownianNoise(tree);
-  const stepperOf = (n: number): Stepper => (typeof o.stepper === 'function' ? o.stepper(n) : o.stepper);
-  const run = (st: Stepper, n: number): Float64Array => {
+  const stepperOf = (n: number): AnyStepper => (typeof o.stepper === 'function' ? o.stepper(n) : o.stepper);
+  const run = (st: AnyStepper, n: number): Float64Array => {
     const { x } = integrate(st, o.x0, o.grid(n), o.key, { noise });
     const v = Float64Array.from(x.dataSync());
     if (x !== o.x0) x.dispose();

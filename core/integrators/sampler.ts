@@ -82,6 +82,8 @@ interface SamplerInfo {
   readonly orderGrid?: 'uniform' | 'logsnr';
   /** Standard-normal draws of the state's shape per step. */
   readonly noiseDraws: number;
+  /** Draw 1 is the space-time Lévy area of draw 0's Brownian increment (brownian-noise.ts), not an independent draw. */
+  readonly levyArea?: boolean;
   /** Score evaluations per step (null: adaptive). */
   readonly nfePerStep: number | null;
   /** A row's update depends on other rows: no row chunks, no threads. */
@@ -139,6 +141,14 @@ export interface SampleRun {
   readonly trajectory?: readonly Tensor[];
   readonly grid?: Float64Array;
 }
+
+/**
+ * Whether a sampler's strong error can be measured on one Brownian path (pathStrongOrder): a fixed
+ * grid, independent rows, and noise that is the path's increment (one draw), or its increment and
+ * Lévy area.
+ */
+export const strongMeasurable = (s: Sampler): s is FixedGridSampler =>
+  s.grid === 'fixed' && !s.batchCoupled && (s.noiseDraws === 1 || (s.noiseDraws === 2 && s.levyArea === true));
 
 /** The grid of a sampler's declared weak order for `steps` steps to eps (see orderGrid). */
 export function orderGridOf(s: Pick<SamplerInfo, 'orderGrid'>, sde: Sde, steps: number, eps: number): Float64Array {

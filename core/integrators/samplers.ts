@@ -80,8 +80,8 @@ const FAST_2 = { vp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 } as const;
 
 const ENTRIES = {
   em: fixed({
-    title: 'Euler–Maruyama on the reverse SDE (Song et al. 2021)',
-    supports: any, weakOrder: 1, strongOrder: null, orderSteps: { vp: STEPS_40, subvp: STEPS_40, cld: STEPS_40, 'vp-cosine': STEPS_20 }, noiseDraws: 1, nfePerStep: 1,
+    title: 'Euler–Maruyama on the reverse SDE (Song et al. 2021; strong order 1 with additive noise)',
+    supports: any, weakOrder: 1, strongOrder: 1, orderSteps: { vp: STEPS_40, subvp: STEPS_40, cld: STEPS_40, 'vp-cosine': STEPS_20 }, noiseDraws: 1, nfePerStep: 1,
     stepper: (sde, score) => eulerMaruyama(sde, score),
   }),
   rd: fixed({
@@ -115,12 +115,12 @@ const ENTRIES = {
   } satisfies SamplerEntry,
   sra1: fixed({
     title: "SRA1, Rößler's stochastic Runge–Kutta for additive noise on the reverse SDE (Rößler 2010; strong 1.5 with the step's Lévy area)",
-    supports: any, weakOrder: 2, strongOrder: 1.5, orderSteps: { vp: STEPS_20 }, noiseDraws: 2, nfePerStep: 2,
+    supports: any, weakOrder: 2, strongOrder: 1.5, orderSteps: { vp: STEPS_20 }, noiseDraws: 2, levyArea: true, nfePerStep: 2,
     stepper: (sde, score) => sraStepper(sde, score, SRA1),
   }),
   shark: fixed({
     title: 'ShARK, shifted additive-noise Runge–Kutta on the reverse SDE (Foster, dos Reis & Strange 2023; strong 1.5 with the Lévy area)',
-    supports: any, weakOrder: 2, strongOrder: 1.5, orderSteps: { vp: STEPS_20 }, noiseDraws: 2, nfePerStep: 2,
+    supports: any, weakOrder: 2, strongOrder: 1.5, orderSteps: { vp: STEPS_20 }, noiseDraws: 2, levyArea: true, nfePerStep: 2,
     stepper: (sde, score) => sraStepper(sde, score, SHARK),
   }),
   'ode-euler': ode('euler', 'explicit Euler', 1, 1, { vp: STEPS_40, subvp: STEPS_40, cld: [160, 320, 640, 1280], 'vp-cosine': STEPS_20, rf: STEPS_20 }),
