@@ -6,7 +6,7 @@
  * tf.tidy; handles are released through core's scopes (dispose).
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { Backend, BinaryOp, CompareOp, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
+import type { Backend, BinaryOp, CompareOp, Conv2dParams, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
 import type { DType, TypedArray } from '../../core/tensor/dtype.js';
 import type { Shape } from '../../core/tensor/shape.js';
 import { sizeOf } from '../../core/tensor/shape.js';
@@ -158,6 +158,27 @@ export class TfjsBackend implements Backend<TF.Tensor> {
       const A3 = tf.reshape(tf.broadcastTo(a.handle, [...batch, m, k]), [B, m, k]);
       const B3 = tf.reshape(tf.broadcastTo(b.handle, [...batch, k, n]), [B, k, n]);
       return tf.reshape(tf.matMul(A3, B3), [...outShape]);
+    });
+  }
+
+  /**
+   * tf.conv2d (NHWC) on the explicitly padded input, one call per group. tfjs rejects strides and
+   * dilations both above 1: then the stride-1 convolution is subsampled.
+   */
+  conv2d(x: T, w: T, p: Conv2dParams, outShape: Shape): TF.Tensor {
+    const [pt, pb, pl, pr] = p.padding;
+    const [sh, sw] = p.strides;
+    const both = (sh > 1 || sw > 1) && (p.dilations[0] > 1 || p.dilations[1] > 1);
+    return this.run((tf) => {
+      const xp = pt + pb + pl + pr === 0 ? x.handle : tf.pad(x.handle, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+      const one = (xg: TF.Tensor, wg: TF.Tensor): TF.Tensor => {
+        const y = tf.conv2d(xg as TF.Tensor4D, wg as TF.Tensor4D, both ? 1 : [sh, sw], 'valid', 'NHWC', [...p.dilations] as [number, number]);
+        return both ? tf.stridedSlice(y, [0, 0, 0, 0], [outShape[0], (outShape[1] - 1) * sh + 1, (outShape[2] - 1) * sw + 1, outShape[3]], [1, sh, sw, 1]) : y;
+      };
+      if (p.groups === 1) return one(xp, w.handle);
+      const xs = tf.split(xp, p.groups, 3);
+      const ws = tf.split(w.handle, p.groups, 3);
+      return tf.concat(xs.map((xg, g) => one(xg, ws[g])), 3);
     });
   }
 
