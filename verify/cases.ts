@@ -340,5 +340,21 @@ export const OP_CASES: readonly OpCase[] = [
     differentiable: true,
     apply: ([x], p) => sk.upsampleNearest2d(x, p.k as number),
   },
+  {
+    name: 'groupNorm',
+    gen: fc.tuple(dim, dim, dim, fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), seedArb).map(([n, h, w, g, cg, seed]) => ({
+      shapes: [[n, h + 1, w, g * cg], [g * cg], [g * cg]], params: { g }, seed,
+    })),
+    domains: [[-2, 2], [0.5, 2], [-1, 1]],
+    differentiable: true,
+    apply: ([x, gamma, beta], p) => sk.groupNorm(x, p.g as number, gamma, beta),
+  },
+  {
+    name: 'attention',
+    gen: fc.tuple(fc.integer({ min: 1, max: 2 }), dim, dim, dim, dim, seedArb).map(([b, l, s, d, e, seed]) => ({ shapes: [[b, l, d], [b, s, d], [b, s, e]], params: {}, seed })),
+    domains: [[-2, 2], [-2, 2], [-2, 2]],
+    differentiable: true,
+    apply: ([q, k, v]) => sk.attention(q, k, v),
+  },
   ...Object.values(FUSED_CASES).flat(),
 ];
