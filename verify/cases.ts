@@ -327,6 +327,13 @@ export const OP_CASES: readonly OpCase[] = [
     apply: ([x, w], p) => sk.conv2d(x, w, p as sk.Conv2dOptions),
   },
   {
+    name: 'dilate',
+    gen: fc.tuple(shapeArb(4, 4), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 4, maxLength: 4 }), seedArb).map(([s, factors, seed]) => ({ shapes: [s], params: { factors }, seed })),
+    domains: [[-2, 2]],
+    differentiable: true,
+    apply: ([x], p) => sk.dilate(x, p.factors as number[]),
+  },
+  {
     name: 'avgPool2d',
     gen: fc.tuple(dim, dim, dim, dim, fc.integer({ min: 1, max: 3 }), seedArb).map(([n, h, w, c, k, seed]) => ({ shapes: [[n, h * k, w * k, c]], params: { k }, seed })),
     domains: [[-2, 2]],

@@ -190,16 +190,59 @@ export class TfjsBackend implements Backend<TF.Tensor> {
     return this.run((tf) => tf.reshape(x.handle, [...shape]));
   }
 
+  /**
+   * Above rank 4 on the broadcast of fewer axes: unit output axes dropped and neighbouring axes of one
+   * kind (broadcast or kept) merged; where that leaves more than 4, as a product with ones (the webgpu
+   * engine's Tile above rank 4 falls back to the CPU through a canvas readback, absent in Node).
+   */
   broadcastTo(x: T, shape: Shape): TF.Tensor {
-    return this.run((tf) => tf.broadcastTo(x.handle, [...shape]));
+    if (shape.length <= 4) return this.run((tf) => tf.broadcastTo(x.handle, [...shape]));
+    const inp = [...new Array<number>(shape.length - x.shape.length).fill(1), ...x.shape];
+    const dims: { from: number; to: number; bcast: boolean }[] = [];
+    shape.forEach((d, i) => {
+      if (d === 1) return;
+      const bcast = inp[i] === 1;
+      const last = dims[dims.length - 1];
+      if (last && last.bcast === bcast) {
+        last.from *= inp[i];
+        last.to *= d;
+      } else dims.push({ from: inp[i], to: d, bcast });
+    });
+    const from = dims.map((d) => d.from);
+    const to = dims.map((d) => d.to);
+    return this.run((tf) => {
+      const r = tf.reshape(x.handle, from);
+      if (to.length <= 4) return tf.reshape(tf.broadcastTo(r, to), [...shape]);
+      // still above rank 4: a broadcasting product with ones (exact, −0 and NaN kept)
+      const num = x.dtype === 'bool' ? tf.cast(r, 'int32') : r;
+      const y = tf.mul(num, tf.ones(to, num.dtype as TfDType));
+      return tf.reshape(x.dtype === 'bool' ? tf.notEqual(y, tf.scalar(0, 'int32')) : y, [...shape]);
+    });
   }
 
   slice(x: T, begin: readonly number[], end: readonly number[], step: readonly number[]): TF.Tensor {
     return this.run((tf) => tf.stridedSlice(x.handle, [...begin], [...end], [...step]));
   }
 
+  /**
+   * Above rank 4 one padded axis at a time, on x viewed as [outer, n, inner]: the wasm engine's pad
+   * returns wrong values above rank 6 (XNNPACK's limit) and the webgpu engine's shader does not
+   * compile above rank 4 (it indexes a vec5).
+   */
   pad(x: T, before: readonly number[], after: readonly number[], value: number): TF.Tensor {
-    return this.run((tf) => tf.pad(x.handle, before.map((b, i) => [b, after[i]] as [number, number]), value));
+    if (x.shape.length <= 4) return this.run((tf) => tf.pad(x.handle, before.map((b, i) => [b, after[i]] as [number, number]), value));
+    return this.run((tf) => {
+      let y = x.handle;
+      const shape = [...x.shape];
+      for (let a = 0; a < shape.length; a++) {
+        if (before[a] === 0 && after[a] === 0) continue;
+        const outer = sizeOf(shape.slice(0, a));
+        const inner = sizeOf(shape.slice(a + 1));
+        y = tf.pad(tf.reshape(y, [outer, shape[a], inner]), [[0, 0], [before[a], after[a]], [0, 0]], value);
+        shape[a] += before[a] + after[a];
+      }
+      return tf.reshape(y, shape);
+    });
   }
 
   concat(xs: readonly T[], axis: number): TF.Tensor {

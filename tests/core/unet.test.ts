@@ -103,23 +103,30 @@ describe('U-Net', () => {
     assert.equal(net.flopsPerSample, wantFlops);
   });
 
-  it('is a ScoreModel: the DSM loss gradient equals central differences along a random direction', () => {
-    const sde = sk.vpSde();
-    const x = T(11, [2, 64]);
-    const loss = (p: sk.UnetParams): sk.Tensor => sk.sdeDsmLoss(sde, net.apply, p, x, sk.random.key(4));
-    const g = sk.grad(loss)(net.init);
-    let seed = 100;
-    const dir = sk.mapTree((l) => T(seed++, [...l.shape]), net.init);
-    const dirs = sk.treeLeaves(dir);
-    const at = (h: number): number => loss(sk.mapTree((l, d) => sk.add(l, sk.mul(d, h)), net.init, dir)).dataSync()[0];
-    // the direction has norm ≈ √(parameters) ≈ 70: a step of 1e-6 keeps the truncation error near 1e-9
-    const h = 1e-6;
-    const fd = (at(h) - at(-h)) / (2 * h);
-    const an = sk.treeLeaves(g).reduce((s, gi, i) => s + dot(data(gi), data(dirs[i])), 0);
-    assertAllClose([an], [fd], 1e-6, 1e-8, 'directional derivative of the loss');
-    // every parameter receives a gradient
-    for (const [i, gi] of sk.treeLeaves(g).entries()) assert.ok(data(gi).some((v) => v !== 0), `leaf ${i} has a zero gradient`);
-  });
+  const sde = sk.vpSde();
+  const LOSSES: Record<string, (p: sk.UnetParams, x: sk.Tensor) => sk.Tensor> = {
+    DSM: (p, x) => sk.sdeDsmLoss(sde, net.apply, p, x, sk.random.key(4)),
+    // second order: the loss holds Jacobian-vector products of the network, then is differentiated in θ
+    'sliced score matching': (p, x) => sk.sdeScoreMatchingLoss(sde, 'ssm', net.apply, p, x, sk.random.key(5)),
+    QCSGM: (p, x) => sk.qcsgmLoss(sde, net.apply, p, x, sk.random.key(6), { lambda: 0.5 }),
+  };
+  for (const [name, loss] of Object.entries(LOSSES)) {
+    it(`is a ScoreModel: the ${name} loss gradient equals central differences along a random direction`, () => {
+      const x = T(11, [2, 64]);
+      const g = sk.grad((p: sk.UnetParams) => loss(p, x))(net.init);
+      let seed = 100;
+      const dir = sk.mapTree((l) => T(seed++, [...l.shape]), net.init);
+      const dirs = sk.treeLeaves(dir);
+      const at = (h: number): number => loss(sk.mapTree((l, d) => sk.add(l, sk.mul(d, h)), net.init, dir), x).dataSync()[0];
+      // the direction has norm ≈ √(parameters) ≈ 70: a step of 1e-6 keeps the truncation error near 1e-9
+      const h = 1e-6;
+      const fd = (at(h) - at(-h)) / (2 * h);
+      const an = sk.treeLeaves(g).reduce((s, gi, i) => s + dot(data(gi), data(dirs[i])), 0);
+      assertAllClose([an], [fd], 1e-6, 1e-7, `directional derivative of the ${name} loss`);
+      // every parameter receives a gradient
+      for (const [i, gi] of sk.treeLeaves(g).entries()) assert.ok(data(gi).some((v) => v !== 0), `leaf ${i} has a zero gradient`);
+    });
+  }
 
   it('rejects bad configurations and inputs with one clear error', () => {
     assert.throws(() => sk.unet({ ...cfg, height: 7 }, sk.random.key(0), { backend: be }), /7×8 does not halve 1 times \(needs multiples of 2\)/);

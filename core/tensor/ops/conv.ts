@@ -40,11 +40,20 @@ export function dilate(x: Tensor, factors: readonly number[]): Tensor {
   if (factors.length !== x.rank) throw new ShapeError(`dilate: need ${x.rank} factors for ${shapeToString(x.shape)}, got ${factors.length}`);
   for (const f of factors) if (!Number.isInteger(f) || f < 1) throw new RangeError(`dilate: factors must be positive integers, got ${f}`);
   if (factors.every((f) => f === 1) || x.size === 0) return x;
-  // [.., n, ..] → [.., n, 1, ..] → pad to [.., n, f, ..] → [.., n·f, ..] → first (n − 1)·f + 1
-  const inter = x.shape.flatMap((d) => [d, 1]);
-  const padded = pad(reshape(x, inter), inter.map(() => 0), factors.flatMap((f) => [0, f - 1]));
-  const long = reshape(padded, x.shape.map((d, k) => d * factors[k]));
-  return slice(long, { end: x.shape.map((d, k) => (d - 1) * factors[k] + 1) });
+  // one axis at a time, x viewed as [outer, n, inner] → [outer, n, 1, inner] → pad to [outer, n, f, inner]
+  // → [outer, n·f, inner] → its first (n − 1)·f + 1 rows: rank 4 at most, whatever x's rank
+  let y = x;
+  for (let k = 0; k < x.rank; k++) {
+    const f = factors[k];
+    if (f === 1) continue;
+    const n = y.shape[k];
+    const outer = y.shape.slice(0, k).reduce((a, b) => a * b, 1);
+    const inner = y.shape.slice(k + 1).reduce((a, b) => a * b, 1);
+    const padded = pad(reshape(y, [outer, n, 1, inner]), [0, 0, 0, 0], [0, 0, f - 1, 0]);
+    const rows = slice(reshape(padded, [outer, n * f, inner]), { end: [outer, (n - 1) * f + 1, inner] });
+    y = reshape(rows, y.shape.map((d, a) => (a === k ? (n - 1) * f + 1 : d)));
+  }
+  return y;
 }
 
 /** x with the elements along `axes` in reverse order. */
