@@ -191,12 +191,12 @@ export class TfjsBackend implements Backend<TF.Tensor> {
   }
 
   /**
-   * Above rank 4 on the broadcast of fewer axes: unit output axes dropped and neighbouring axes of one
-   * kind (broadcast or kept) merged; where that leaves more than 4, as a product with ones (the webgpu
-   * engine's Tile above rank 4 falls back to the CPU through a canvas readback, absent in Node).
+   * As a broadcasting product with ones (exact: x·1 = x, −0 and NaN kept), on a view with unit output
+   * axes dropped and neighbouring axes of one kind (broadcast or kept) merged. XNNPACK multiplies about
+   * 10× faster than tfjs's Tile copies (3.6 against 37 ms for [16, 1, 8, 1] → [16, 784, 8, 4] on the
+   * wasm engine), and the webgpu engine's Tile above rank 4 falls back to a canvas readback, absent in Node.
    */
   broadcastTo(x: T, shape: Shape): TF.Tensor {
-    if (shape.length <= 4) return this.run((tf) => tf.broadcastTo(x.handle, [...shape]));
     const inp = [...new Array<number>(shape.length - x.shape.length).fill(1), ...x.shape];
     const dims: { from: number; to: number; bcast: boolean }[] = [];
     shape.forEach((d, i) => {
@@ -208,14 +208,10 @@ export class TfjsBackend implements Backend<TF.Tensor> {
         last.to *= d;
       } else dims.push({ from: inp[i], to: d, bcast });
     });
-    const from = dims.map((d) => d.from);
-    const to = dims.map((d) => d.to);
     return this.run((tf) => {
-      const r = tf.reshape(x.handle, from);
-      if (to.length <= 4) return tf.reshape(tf.broadcastTo(r, to), [...shape]);
-      // still above rank 4: a broadcasting product with ones (exact, −0 and NaN kept)
+      const r = tf.reshape(x.handle, dims.map((d) => d.from));
       const num = x.dtype === 'bool' ? tf.cast(r, 'int32') : r;
-      const y = tf.mul(num, tf.ones(to, num.dtype as TfDType));
+      const y = tf.mul(num, tf.ones(dims.map((d) => d.to), num.dtype as TfDType));
       return tf.reshape(x.dtype === 'bool' ? tf.notEqual(y, tf.scalar(0, 'int32')) : y, [...shape]);
     });
   }
