@@ -13,6 +13,12 @@ export type Gemm = (A: Float64Array, B: Float64Array, C: Float64Array, m: number
 
 /** Elements of one block of the patch matrix (2 MiB of float64): it stays in the L2/L3 cache. */
 const BLOCK = 1 << 18;
+/**
+ * Rows per block at least: the product copies the filter columns into WebAssembly memory once per
+ * block, which for long patches (a filter gradient's K = N·Ho·Wo = 12 544 at batch 16, 28×28) costs
+ * more than blocks of 20 rows multiply (95–99 ms against 105–147 ms for that convolution).
+ */
+const MIN_ROWS = 128;
 
 export function conv2dIm2col(
   X: TypedArray, xs: readonly number[], Wt: TypedArray, ws: readonly number[], p: Conv2dParams,
@@ -29,7 +35,7 @@ export function conv2dIm2col(
   const pl = p.padding[2];
   const K = KH * KW * Cg;
   const M = N * Ho * Wo;
-  const R = Math.max(1, Math.min(M, Math.floor(BLOCK / K)));
+  const R = Math.min(M, Math.max(MIN_ROWS, Math.floor(BLOCK / K)));
   const cols = new Float64Array(R * K);
   const acc = new Float64Array(R * Og);
   const B = new Float64Array(K * Og);
