@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import * as sk from '../core/index.js';
 import {
-  BINARY_OPS, binaryEntry, COMPARE_OPS, compareEntry, type Jumps, LOGICAL_OPS, UNARY_OPS, unaryEntry,
+  BINARY_OPS, binaryEntry, COMPARE_OPS, compareEntry, CONV_PRIMITIVES, type Jumps, LOGICAL_OPS, UNARY_OPS, unaryEntry,
 } from '../core/tensor/primitives.js';
 
 export interface CaseInstance {
@@ -79,6 +79,23 @@ const reduceGen = fc.tuple(shapeArb(1), fc.array(fc.boolean(), { minLength: 3, m
     return { shapes: [s], params: { axes: all || axes.length === 0 ? undefined : axes, keepdims }, seed };
   },
 );
+
+/**
+ * A convolution x [n, h, w, Cg·groups] * w [kh, kw, Cg, Og·groups] with strides, dilations and
+ * padding drawn so that the dilated kernel fits the padded input.
+ */
+const conv2dGen = fc
+  .tuple(
+    fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), dim, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })),
+    fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    fc.array(fc.nat(2), { minLength: 4, maxLength: 4 }),
+    seedArb,
+  )
+  .map(([[n, h, w, cg, og, groups], [kh, kw, sh, sw, dh, dw], padding, seed]) => ({
+    shapes: [[n, h, w, cg * groups], [Math.min(kh, Math.floor((h + padding[0] + padding[1] - 1) / dh) + 1), Math.min(kw, Math.floor((w + padding[2] + padding[3] - 1) / dw) + 1), cg, og * groups]],
+    params: { strides: [sh, sw], dilations: [dh, dw], padding, groups },
+    seed,
+  }));
 
 /** A well-conditioned mixture from a seed (covariances 0.3·AAᵀ + 0.5 I), the same on every backend. */
 function caseMixture(K: number, D: number, seed: number): sk.Gmm {
@@ -301,6 +318,50 @@ export const OP_CASES: readonly OpCase[] = [
     domains: [[-2, 2], [-2, 2]],
     differentiable: true,
     apply: ([a, b]) => sk.matmul(a, b),
+  },
+  {
+    name: 'conv2d',
+    gen: conv2dGen,
+    domains: [CONV_PRIMITIVES.conv2d.domains[0], CONV_PRIMITIVES.conv2d.domains[1]],
+    differentiable: true,
+    apply: ([x, w], p) => sk.conv2d(x, w, p as sk.Conv2dOptions),
+  },
+  {
+    name: 'dilate',
+    gen: fc.tuple(shapeArb(4, 4), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 4, maxLength: 4 }), seedArb).map(([s, factors, seed]) => ({ shapes: [s], params: { factors }, seed })),
+    domains: [[-2, 2]],
+    differentiable: true,
+    apply: ([x], p) => sk.dilate(x, p.factors as number[]),
+  },
+  {
+    name: 'avgPool2d',
+    gen: fc.tuple(dim, dim, dim, dim, fc.integer({ min: 1, max: 3 }), seedArb).map(([n, h, w, c, k, seed]) => ({ shapes: [[n, h * k, w * k, c]], params: { k }, seed })),
+    domains: [[-2, 2]],
+    differentiable: true,
+    apply: ([x], p) => sk.avgPool2d(x, p.k as number),
+  },
+  {
+    name: 'upsampleNearest2d',
+    gen: fc.tuple(dim, dim, dim, dim, fc.integer({ min: 1, max: 3 }), seedArb).map(([n, h, w, c, k, seed]) => ({ shapes: [[n, h, w, c]], params: { k }, seed })),
+    domains: [[-2, 2]],
+    differentiable: true,
+    apply: ([x], p) => sk.upsampleNearest2d(x, p.k as number),
+  },
+  {
+    name: 'groupNorm',
+    gen: fc.tuple(dim, dim, dim, fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), seedArb).map(([n, h, w, g, cg, seed]) => ({
+      shapes: [[n, h + 1, w, g * cg], [g * cg], [g * cg]], params: { g }, seed,
+    })),
+    domains: [[-2, 2], [0.5, 2], [-1, 1]],
+    differentiable: true,
+    apply: ([x, gamma, beta], p) => sk.groupNorm(x, p.g as number, gamma, beta),
+  },
+  {
+    name: 'attention',
+    gen: fc.tuple(fc.integer({ min: 1, max: 2 }), dim, dim, dim, dim, seedArb).map(([b, l, s, d, e, seed]) => ({ shapes: [[b, l, d], [b, s, d], [b, s, e]], params: {}, seed })),
+    domains: [[-2, 2], [-2, 2], [-2, 2]],
+    differentiable: true,
+    apply: ([q, k, v]) => sk.attention(q, k, v),
   },
   ...Object.values(FUSED_CASES).flat(),
 ];

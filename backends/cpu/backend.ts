@@ -4,13 +4,14 @@
  * Handles are ndarray views, so transpose, slice, reshape-of-contiguous and broadcast are O(1).
  */
 import ndarray from 'ndarray';
-import type { Backend, BinaryOp, CompareOp, LogicalOp, MixtureParams, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
+import type { Backend, BinaryOp, CompareOp, Conv2dParams, LogicalOp, MixtureParams, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
 import { allocTyped, type DType, type FloatDType, type TypedArray } from '../../core/tensor/dtype.js';
 import { rowMajorStrides, type Shape, sizeOf } from '../../core/tensor/shape.js';
 import { alignedStrides, contiguousData, copyStrided, forBlocks, forRows, isContiguous, type View } from './strided.js';
 import { binaryLoop, linCombLoop, unaryLoop } from './kernels.js';
 import { mixtureScoreKernel } from './mixture.js';
 import { gemmWasm } from './gemm-wasm.js';
+import { conv2dIm2col } from './conv.js';
 import { BufferPool } from './pool.js';
 
 type T = TensorInfo<View>;
@@ -257,6 +258,15 @@ export class CpuBackend implements Backend<View> {
         ia += s[1];
         ib += s[2];
       }
+    });
+    return view(out, outShape);
+  }
+
+  /** im2col onto the matrix product (conv.ts). */
+  conv2d(x: T, w: T, p: Conv2dParams, outShape: Shape): View {
+    const out = this.pool.take(x.dtype, sizeOf(outShape));
+    conv2dIm2col(this.contiguous(x), x.shape, this.contiguous(w), w.shape, p, outShape, out, (A, B, C, m, k, n) => {
+      if (!(m * k * n >= WASM_GEMM_MIN_WORK && gemmWasm(A, 0, B, 0, C, m, k, n))) gemmAccumulate(A, 0, B, 0, C, m, k, n);
     });
     return view(out, outShape);
   }

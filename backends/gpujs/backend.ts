@@ -5,12 +5,12 @@
  * (exact: indices below 2^24, which `upload` checks, and 0/1). A handle is a view on a shared,
  * reference-counted Store, so reshape and float casts are free; everything else runs a kernel.
  */
-import type { Backend, BinaryOp, CompareOp, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
+import type { Backend, BinaryOp, CompareOp, Conv2dParams, LogicalOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
 import type { DType, TypedArray } from '../../core/tensor/dtype.js';
 import type { Shape } from '../../core/tensor/shape.js';
 import { rowMajorStrides, sizeOf } from '../../core/tensor/shape.js';
 import {
-  CHUNK, binarySource, concat2Source, DENSE_ACTIVATIONS, denseSource, fillSource, gatherSource,
+  CHUNK, binarySource, concat2Source, DENSE_ACTIVATIONS, denseSource, fillSource, gatherSource, im2colSource,
   linearCombinationSource, matmulSource, padSource, reduceChunkSource, scatterAddSource, stridedSource,
   truncSource, unarySource, whereSource, type DenseActivation, type Layout,
 } from './kernels.js';
@@ -226,6 +226,42 @@ export class GpujsBackend implements Backend<GpuHandle> {
     if (A.owned) this.dispose(A.h);
     if (B.owned) this.dispose(B.h);
     return this.reduceRows('sum', partial, Bt * M * N, C, true);
+  }
+
+  /**
+   * im2col (kernels.ts) onto the matrix product, per group and per block of output pixels (a block's
+   * patch matrix stays below MAX_ELEMENTS); the groups' columns and the blocks' rows are concatenated.
+   */
+  conv2d(x: T, w: T, p: Conv2dParams, outShape: Shape): GpuHandle {
+    const [, H, W, C] = x.shape;
+    const [KH, KW, Cg, O] = w.shape;
+    const [N, Ho, Wo] = outShape;
+    const G = p.groups;
+    const Og = O / G;
+    const K = KH * KW * Cg;
+    const M = N * Ho * Wo;
+    const R = Math.max(1, Math.min(M, Math.floor((MAX_ELEMENTS - 1) / K)));
+    const dt = x.dtype;
+    const wk: T = { handle: w.handle, shape: [K, O], dtype: dt };
+    const cols: GpuHandle[] = [];
+    for (let g = 0; g < G; g++) {
+      const wg: T = G === 1 ? wk : { handle: this.slice(wk, [0, g * Og], [K, (g + 1) * Og], [1, 1]), shape: [K, Og], dtype: dt };
+      const blocks: T[] = [];
+      for (let r0 = 0; r0 < M; r0 += R) {
+        const rows = Math.min(R, M - r0);
+        const m = meta([Cg, KW, KH, Wo, Ho, H, W, C, p.strides[0], p.strides[1], p.dilations[0], p.dilations[1], p.padding[0], p.padding[2], g * Cg, r0]);
+        const patches = this.run(im2colSource(), rows * K, [x.handle.store, m]);
+        blocks.push({ handle: this.matmul({ handle: patches, shape: [rows, K], dtype: dt }, wg, [rows, Og]), shape: [rows, Og], dtype: dt });
+        this.dispose(patches);
+      }
+      if (G !== 1) this.dispose(wg.handle);
+      cols.push(blocks.length === 1 ? blocks[0].handle : this.concat(blocks, 0));
+      if (blocks.length !== 1) for (const b of blocks) this.dispose(b.handle);
+    }
+    if (G === 1) return cols[0];
+    const out = this.concat(cols.map((h) => ({ handle: h, shape: [M, Og], dtype: dt })), 1);
+    for (const h of cols) this.dispose(h);
+    return out;
   }
 
   transpose(x: T, perm: readonly number[]): GpuHandle {

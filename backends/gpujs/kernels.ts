@@ -372,3 +372,29 @@ export function denseSource(act: DenseActivation, kLiteral: number): KernelSourc
     argumentTypes: types(['x', 'w', 'bias', 'm']),
   };
 }
+
+/**
+ * im2col for one group and a block of output pixels: out [rows, KH·KW·Cg] with
+ * out[r, (a·KW + b)·Cg + c] = x[n, i·sh + a·dh − pt, j·sw + b·dw − pl, c0 + c] (0 outside the image),
+ * pixel r0 + r = (n·Ho + i)·Wo + j; x [N, H, W, C] contiguous.
+ * meta = [Cg, KW, KH, Wo, Ho, H, W, C, sh, sw, dh, dw, pt, pl, c0, r0].
+ */
+export function im2colSource(): KernelSource {
+  return {
+    key: 'im2col',
+    source: fn(['x', 'm'], [
+      'const i = this.thread.x;',
+      divmod('1', 'i', 'm[0]'), // c1: channel c, q1: (row, a, b)
+      divmod('2', 'q1', 'm[1]'), // c2: b
+      divmod('3', 'q2', 'm[2]'), // c3: a, q3: row in the block
+      'const pix = q3 + m[15];',
+      divmod('4', 'pix', 'm[3]'), // c4: j
+      divmod('5', 'q4', 'm[4]'), // c5: i, q5: n
+      'const h = c5 * m[8] + c3 * m[10] - m[12];',
+      'const v = c4 * m[9] + c2 * m[11] - m[13];',
+      'if (h < 0 || h >= m[5] || v < 0 || v >= m[6]) { return 0; }',
+      'return x[((q5 * m[5] + h) * m[6] + v) * m[7] + m[14] + c1];',
+    ].join('\n')),
+    argumentTypes: types(['x', 'm']),
+  };
+}

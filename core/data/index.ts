@@ -1,1 +1,2 @@
 export * from './toy.js';
+export * from './idx.js';

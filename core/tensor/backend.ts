@@ -8,7 +8,7 @@
  */
 import type { DType, FloatDType, TypedArray } from './dtype.js';
 import type { Shape } from './shape.js';
-import type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from './primitives.js';
+import type { BinaryOp, CompareOp, Conv2dParams, LogicalOp, UnaryOp } from './primitives.js';
 
 /** What a kernel sees of a tensor: its backend handle, shape and dtype. */
 export interface TensorInfo<H = unknown> {
@@ -17,7 +17,7 @@ export interface TensorInfo<H = unknown> {
   readonly dtype: DType;
 }
 
-export type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from './primitives.js';
+export type { BinaryOp, CompareOp, Conv2dParams, LogicalOp, UnaryOp } from './primitives.js';
 export type ReduceOp = 'sum' | 'max' | 'min';
 
 export interface BackendMemory {
@@ -72,6 +72,12 @@ export interface Backend<H = any> {
   reduce(op: ReduceOp, x: TensorInfo<H>, axes: readonly number[]): H;
   /** a: [..., m, k], b: [..., k, n] (rank ≥ 2, batch dims broadcast) → [...batch, m, n]. */
   matmul(a: TensorInfo<H>, b: TensorInfo<H>, outShape: Shape): H;
+  /**
+   * 2-D convolution, x [N, H, W, C] (NHWC) with w [KH, KW, C/groups, O] (HWIO) → `outShape`
+   * [N, Ho, Wo, O] (core/tensor/primitives.ts defines it; core checks that the padded input holds the
+   * dilated kernel, so Ho, Wo ≥ 1).
+   */
+  conv2d(x: TensorInfo<H>, w: TensorInfo<H>, p: Conv2dParams, outShape: Shape): H;
   transpose(x: TensorInfo<H>, perm: readonly number[]): H;
   reshape(x: TensorInfo<H>, shape: Shape): H;
   broadcastTo(x: TensorInfo<H>, shape: Shape): H;

@@ -12,3 +12,4 @@ export * from './ops/reduce.js';
 export * from './ops/manipulate.js';
 export * from './ops/linalg.js';
 export * from './ops/fused.js';
+export * from './ops/conv.js';

@@ -216,3 +216,151 @@ export const unaryEntry = (op: UnaryOp): UnaryEntry => UNARY_PRIMITIVES[op];
 export const binaryEntry = (op: BinaryOp): BinaryEntry => BINARY_PRIMITIVES[op];
 export const compareEntry = (op: CompareOp): CompareEntry => COMPARE_PRIMITIVES[op];
 export const logicalEntry = (op: LogicalOp): LogicalEntry => LOGICAL_PRIMITIVES[op];
+
+// ---------------------------------------------------------------- convolution
+
+/**
+ * 2-D convolution (cross-correlation, as in every deep-learning library), channels last:
+ * x [N, H, W, C] (NHWC), w [KH, KW, C/groups, O] (HWIO), out [N, Ho, Wo, O] with
+ *   out[n, i, j, o] = Σ_{a, b, c} x[n, i·sh + a·dh − pt, j·sw + b·dw − pl, g·Cg + c] · w[a, b, c, o],
+ * g = ⌊o / (O/groups)⌋, Cg = C/groups, x = 0 outside the image, and
+ * Ho = ⌊(H + pt + pb − dh·(KH − 1) − 1)/sh⌋ + 1 (Wo likewise). Channels last because im2col then
+ * needs no transposes: the patch matrix [N·Ho·Wo, KH·KW·Cg] times w viewed as [KH·KW·Cg, O] is the
+ * output itself (XLA's conv_general_dilated and tfjs use the same NHWC/HWIO layout; tfjs's conv ops
+ * accept no other).
+ */
+export interface Conv2dParams {
+  /** [sh, sw] ≥ 1. */
+  readonly strides: readonly [number, number];
+  /** [top, bottom, left, right] zero padding, ≥ 0. */
+  readonly padding: readonly [number, number, number, number];
+  /** [dh, dw] ≥ 1: the kernel's taps are dh rows and dw columns apart. */
+  readonly dilations: readonly [number, number];
+  /** C and O are both multiples of groups; group g maps input channels [g·Cg, (g+1)·Cg) to outputs [g·Og, (g+1)·Og). */
+  readonly groups: number;
+}
+
+/** Output extent of one spatial axis: ⌊(n + before + after − d·(k − 1) − 1)/s⌋ + 1. */
+export const convOutSize = (n: number, k: number, s: number, d: number, before: number, after: number): number =>
+  Math.floor((n + before + after - d * (k - 1) - 1) / s) + 1;
+
+/** [N, Ho, Wo, O] of a convolution of x [N, H, W, C] with w [KH, KW, Cg, O] (shapes already checked). */
+export function conv2dOutShape(x: readonly number[], w: readonly number[], p: Conv2dParams): number[] {
+  const [pt, pb, pl, pr] = p.padding;
+  return [x[0], convOutSize(x[1], w[0], p.strides[0], p.dilations[0], pt, pb), convOutSize(x[2], w[1], p.strides[1], p.dilations[1], pl, pr), w[3]];
+}
+
+/**
+ * The functions the convolution's derivative rules are written in: the convolution itself and
+ * layout ops (T = core's Tensor), so that the rules are differentiable again.
+ */
+export interface ConvRuleOps<T> {
+  conv2d(x: T, w: T, p: Conv2dParams): T;
+  add(a: T, b: T): T;
+  transpose(x: T, perm: readonly number[]): T;
+  reshape(x: T, shape: readonly number[]): T;
+  /** Elements [begin, end) of every axis. */
+  slice(x: T, begin: readonly number[], end: readonly number[]): T;
+  concat(xs: readonly T[], axis: number): T;
+  /** x with the order of the elements along `axes` reversed. */
+  reverse(x: T, axes: readonly number[]): T;
+  /** Zeros inserted: element i of axis k moves to i·factors[k]; the axis becomes (n − 1)·factors[k] + 1 long. */
+  dilate(x: T, factors: readonly number[]): T;
+  /** Zero padding; negative widths crop (after the positive ones are added). */
+  pad(x: T, before: readonly number[], after: readonly number[]): T;
+  shape(x: T): readonly number[];
+}
+
+/**
+ * x̄ = the adjoint of x ↦ conv(x, w) applied to ḡ: a stride-1 convolution of ḡ dilated by the
+ * strides, padded by dh·(KH − 1) − pt before and H + pt − ((Ho − 1)·sh + 1) after (negative: cropped),
+ * with w flipped in space and its input and output channels swapped within each group
+ * (Dumoulin & Visin 2016, "A guide to convolution arithmetic", §4).
+ */
+function convInputGrad<T>(o: ConvRuleOps<T>, g: T, xShape: readonly number[], w: T, p: Conv2dParams): T {
+  const [KH, KW, Cg, O] = o.shape(w);
+  const G = p.groups;
+  const Og = O / G;
+  const [, Ho, Wo] = o.shape(g);
+  const [sh, sw] = p.strides;
+  const [dh, dw] = p.dilations;
+  const [pt, , pl] = p.padding;
+  const z = sh === 1 && sw === 1 ? g : o.dilate(g, [1, sh, sw, 1]);
+  const before = [dh * (KH - 1) - pt, dw * (KW - 1) - pl];
+  const after = [xShape[1] + pt - ((Ho - 1) * sh + 1), xShape[2] + pl - ((Wo - 1) * sw + 1)];
+  // where a width is negative, pad and crop explicitly, so that the convolution sees no padding
+  const crop = before.some((b) => b < 0) || after.some((a) => a < 0);
+  const zc = crop ? o.pad(z, [0, before[0], before[1], 0], [0, after[0], after[1], 0]) : z;
+  const wf = o.reshape(o.transpose(o.reshape(o.reverse(w, [0, 1]), [KH, KW, Cg, G, Og]), [0, 1, 4, 3, 2]), [KH, KW, Og, G * Cg]);
+  const pad = crop ? ([0, 0, 0, 0] as const) : ([before[0], after[0], before[1], after[1]] as const);
+  return o.conv2d(zc, wf, { strides: [1, 1], padding: pad, dilations: p.dilations, groups: G });
+}
+
+/**
+ * w̄[a, b, c, o] = Σ_{n, i, j} x[n, i·sh + a·dh − pt, j·sw + b·dw − pl, c]·ḡ[n, i, j, o]: a forward
+ * convolution of x with channels and batch swapped ([C, H, W, N]) by ḡ as a filter ([Ho, Wo, N, O]),
+ * the strides and dilations exchanged, cut to KH × KW taps; one such convolution per group.
+ */
+function convFilterGrad<T>(o: ConvRuleOps<T>, g: T, x: T, wShape: readonly number[], p: Conv2dParams): T {
+  const [KH, KW, Cg, O] = wShape;
+  const G = p.groups;
+  const Og = O / G;
+  const [N, H, W] = o.shape(x);
+  const [, Ho, Wo] = o.shape(g);
+  const xt = o.transpose(x, [3, 1, 2, 0]);
+  const gt = o.transpose(g, [1, 2, 0, 3]);
+  const q: Conv2dParams = { strides: p.dilations, padding: p.padding, dilations: p.strides, groups: 1 };
+  const parts: T[] = [];
+  for (let k = 0; k < G; k++) {
+    const xk = G === 1 ? xt : o.slice(xt, [k * Cg, 0, 0, 0], [(k + 1) * Cg, H, W, N]);
+    const gk = G === 1 ? gt : o.slice(gt, [0, 0, 0, k * Og], [Ho, Wo, N, (k + 1) * Og]);
+    const r = o.conv2d(xk, gk, q);
+    const [, rh, rw] = o.shape(r);
+    const cut = rh === KH && rw === KW ? r : o.slice(r, [0, 0, 0, 0], [Cg, KH, KW, Og]);
+    parts.push(o.transpose(cut, [1, 2, 0, 3]));
+  }
+  return G === 1 ? parts[0] : o.concat(parts, 3);
+}
+
+/** A bilinear primitive's declaration: dtypes, test domains, both partial derivatives, a float64 reference. */
+export interface BilinearEntry<P> {
+  readonly dtypes: DTypeClass;
+  readonly domains: readonly [Domain, Domain];
+  /** ḡ·∂out/∂x, of x's shape (linear in ḡ; the JVP is rule(ṫ_x) + ... by bilinearity). */
+  readonly inputGrad: <T>(o: ConvRuleOps<T>, g: T, xShape: readonly number[], w: T, p: P) => T;
+  /** ḡ·∂out/∂w, of w's shape. */
+  readonly filterGrad: <T>(o: ConvRuleOps<T>, g: T, x: T, wShape: readonly number[], p: P) => T;
+  /** out from row-major float64 x and w of the given shapes. */
+  readonly host: (x: Float64Array, xShape: readonly number[], w: Float64Array, wShape: readonly number[], p: P) => Float64Array;
+}
+
+/** The direct seven-loop convolution in float64, the definition above written out. */
+function conv2dHost(x: Float64Array, xs: readonly number[], w: Float64Array, ws: readonly number[], p: Conv2dParams): Float64Array {
+  const [N, H, W, C] = xs;
+  const [KH, KW, Cg, O] = ws;
+  const [, Ho, Wo] = conv2dOutShape(xs, ws, p);
+  const Og = O / p.groups;
+  const out = new Float64Array(N * Ho * Wo * O);
+  for (let n = 0; n < N; n++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) for (let oc = 0; oc < O; oc++) {
+    const c0 = Math.floor(oc / Og) * Cg;
+    let s = 0;
+    for (let a = 0; a < KH; a++) {
+      const h = i * p.strides[0] + a * p.dilations[0] - p.padding[0];
+      if (h < 0 || h >= H) continue;
+      for (let b = 0; b < KW; b++) {
+        const v = j * p.strides[1] + b * p.dilations[1] - p.padding[2];
+        if (v < 0 || v >= W) continue;
+        for (let c = 0; c < Cg; c++) s += x[((n * H + h) * W + v) * C + c0 + c] * w[((a * KW + b) * Cg + c) * O + oc];
+      }
+    }
+    out[((n * Ho + i) * Wo + j) * O + oc] = s;
+  }
+  return out;
+}
+
+/** Convolution primitives (one: conv2d; pooling and upsampling are compositions of layout ops). */
+export const CONV_PRIMITIVES = {
+  conv2d: { dtypes: 'float', domains: [[-2, 2], [-1, 1]], inputGrad: convInputGrad, filterGrad: convFilterGrad, host: conv2dHost },
+} as const satisfies Record<string, BilinearEntry<Conv2dParams>>;
+
+export type ConvOp = keyof typeof CONV_PRIMITIVES;
