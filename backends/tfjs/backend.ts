@@ -75,8 +75,16 @@ export class TfjsBackend implements Backend<TF.Tensor> {
   /** Declared absolute accuracy of this engine's transcendental functions (ENGINE_ACCURACY). */
   readonly accuracy: Partial<Record<UnaryOp, { readonly absoluteUlps: number }>> | undefined;
 
+  /**
+   * The wasm engine's heap is 32-bit (at most 4 GiB for every tensor together): one tensor of more
+   * than 2^28 float32 elements (1 GiB) is refused before the engine fails with "table index is out
+   * of bounds".
+   */
+  readonly maxElements?: number;
+
   constructor(private readonly tf: typeof TF, readonly engine: string) {
     this.name = `tfjs:${engine}`;
+    if (engine === 'wasm') this.maxElements = 2 ** 28;
     if (engine !== 'webgpu') this.readSync = (x: T) => x.handle.dataSync() as TypedArray;
     this.accuracy = ENGINE_ACCURACY[engine];
   }

@@ -2,8 +2,8 @@
  * Matrix products (array-API matmul semantics: batch dimensions broadcast; a 1-D operand is
  * promoted to a matrix and the added axis removed afterwards).
  */
-import { broadcastShapes, ShapeError, shapeToString } from '../shape.js';
-import { makeTensor } from '../create.js';
+import { broadcastShapes, ShapeError, shapeToString, sizeOf } from '../shape.js';
+import { checkElements, makeTensor } from '../create.js';
 import type { Tensor } from '../tensor.js';
 import { bind, type Primitive } from '../tracer.js';
 import { add, coerce, mul } from './elementwise.js';
@@ -39,7 +39,9 @@ export function matmul(x: Tensor, y: Tensor): Tensor {
     );
   }
   const batch = broadcastShapes('matmul (batch dimensions)', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = bind(matmulPrim, [a, b], { outShape: [...batch, a.shape[a.rank - 2], b.shape[b.rank - 1]] });
+  const outShape = [...batch, a.shape[a.rank - 2], b.shape[b.rank - 1]];
+  checkElements(a.backend, sizeOf(outShape), `matmul ${shapeToString(x.shape)} @ ${shapeToString(y.shape)}`);
+  const out = bind(matmulPrim, [a, b], { outShape });
   if (x.rank === 1 && y.rank === 1) return reshape(out, []);
   if (x.rank === 1) return squeeze(out, out.rank - 2);
   if (y.rank === 1) return squeeze(out, out.rank - 1);
