@@ -33,21 +33,6 @@ function datasets(): Record<string, sk.Gmm> {
   return { '2-D': two, '16-D': sk.gmm({ weights: [0.25, 0.25, 0.25, 0.25], means, covs }) };
 }
 
-function moments(x: Float64Array | Float32Array, n: number, cols: number, d: number): { mean: number[]; cov: number[][] } {
-  const mean = new Array<number>(d).fill(0);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) mean[i] += x[r * cols + i] / n;
-  const cov = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i][j] += ((x[r * cols + i] - mean[i]) * (x[r * cols + j] - mean[j])) / (n - 1);
-  return { mean, cov };
-}
-
-function mixtureMoments(g: sk.Gmm, d: number): { mean: number[]; cov: number[][] } {
-  const mean = Array.from({ length: d }, (_, i) => g.weights.reduce((a, w, k) => a + w * g.means[k][i], 0));
-  const cov = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) =>
-    g.weights.reduce((a, w, k) => a + w * (g.covs[k][i][j] + g.means[k][i] * g.means[k][j]), 0) - mean[i] * mean[j]));
-  return { mean, cov };
-}
-
 /** The first d columns of an [n, cols] host array as a tensor. */
 function dataCols(x: Float64Array | Float32Array, n: number, cols: number, d: number): sk.Tensor {
   if (cols === d) return sk.fromArray(Float64Array.from(x), { shape: [n, d] });
@@ -100,14 +85,14 @@ async function main(): Promise<void> {
       const ref = dataCols(ex, N, exactAll.shape[1], d);
       exactAll.dispose();
       // the data part of the exact marginal at ε (CLD's marginal is over (x, v))
-      const exact = mixtureMoments(marg, d);
+      const exact = sk.gmmMoments(marg, d);
       const weakOf = (m: { mean: number[]; cov: number[][] }): number =>
         Math.hypot(...m.mean.map((v, i) => v - exact.mean[i])) + Math.sqrt(m.cov.reduce((a, row, i) => a + row.reduce((q, v, j) => q + (v - exact.cov[i][j]) ** 2, 0), 0));
       // the Monte-Carlo floor: a second set of exact samples
       const second = sk.gmmSample(marg, sk.random.key(6), N);
       const sx = await second.data() as Float64Array;
       const st = dataCols(sx, N, second.shape[1], d);
-      floors[`${pname} ${dname}`] = { sw2: await sk.metrics.slicedWasserstein(st, ref, sk.random.key(9)), mmd2: await sk.metrics.mmd2(st, ref), weak: weakOf(moments(sx, N, second.shape[1], d)) };
+      floors[`${pname} ${dname}`] = { sw2: await sk.metrics.slicedWasserstein(st, ref, sk.random.key(9)), mmd2: await sk.metrics.mmd2(st, ref), weak: weakOf(sk.metrics.sampleMoments(sx, N, second.shape[1], d)) };
       second.dispose();
       st.dispose();
       const score = sk.exactScore(sde, mix);
@@ -134,7 +119,7 @@ async function main(): Promise<void> {
           const sw2 = finite ? await sk.metrics.slicedWasserstein(x, ref, sk.random.key(9)) : Infinity;
           const mmd = finite ? await sk.metrics.mmd2(x, ref) : Infinity;
           x.dispose();
-          entries.push({ sampler: name, path: pname, data: dname, target: nfe, nfe: r.nfe, sw2, mmd2: mmd, weak: finite ? weakOf(moments(vals, N, cols, d)) : Infinity });
+          entries.push({ sampler: name, path: pname, data: dname, target: nfe, nfe: r.nfe, sw2, mmd2: mmd, weak: finite ? weakOf(sk.metrics.sampleMoments(vals, N, cols, d)) : Infinity });
         }
         log(`${pname} ${dname} ${name} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       }

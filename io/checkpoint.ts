@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { readInput } from './files.js';
-import { tempPathFor, trackTemp, untrackTemp } from './outputs.js';
+import { tempPathFor, trackTemp, untrackTemp, writeNewFileSynced } from './outputs.js';
 import { type CheckpointContents, CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint/format.js';
 import { restoreTree, storeTree } from '../core/checkpoint/restore.js';
 import type { TrainState } from '../core/train/train.js';
@@ -16,13 +16,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
   const tmp = tempPathFor(path);
   trackTemp(tmp);
   try {
-    const fh = await fs.open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeNewFileSynced(tmp, bytes);
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -50,6 +50,17 @@ const same = (a: Identity, b: Identity): boolean => a.real === b.real || (a.inod
 const TEMP = /^\.(.+)\.(\d+)\.([0-9a-f]{8})\.tmp$/;
 
 /** The temporary-file name of a target in its directory. */
+/** Create `path` (it must not exist) with `bytes`, flushed to the disk before it returns. */
+export async function writeNewFileSynced(path: string, bytes: Uint8Array | string): Promise<void> {
+  const fh = await fs.open(path, 'wx', 0o644);
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
@@ -200,13 +211,7 @@ export async function planOutputs(outputs: readonly NamedPath[], inputs: readonl
       trackTemp(tmp);
       staged.set(flag, tmp);
       try {
-        const fh = await fs.open(tmp, 'wx', 0o644);
-        try {
-          await fh.writeFile(bytes);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
+        await writeNewFileSynced(tmp, bytes);
       } catch (e) {
         await drop();
         throw new OutputPathError(`cannot write ${flag} ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

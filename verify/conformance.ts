@@ -179,21 +179,6 @@ export interface NfeRow {
   readonly pass: boolean;
 }
 
-function mixtureMoments(g: sk.Gmm, d: number): { mean: number[]; cov: number[][] } {
-  const mean = Array.from({ length: d }, (_, i) => g.weights.reduce((a, w, k) => a + w * g.means[k][i], 0));
-  const cov = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) =>
-    g.weights.reduce((a, w, k) => a + w * (g.covs[k][i][j] + g.means[k][i] * g.means[k][j]), 0) - mean[i] * mean[j]));
-  return { mean, cov };
-}
-
-function sampleMoments(x: Float64Array | Float32Array, n: number, cols: number, d: number): { mean: number[]; cov: number[][] } {
-  const mean = new Array<number>(d).fill(0);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) mean[i] += x[r * cols + i] / n;
-  const cov = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i][j] += ((x[r * cols + i] - mean[i]) * (x[r * cols + j] - mean[j])) / (n - 1);
-  return { mean, cov };
-}
-
 /** The first SDE (VP, EDM, VE, sub-VP, CLD) the sampler applies to. */
 function nfeSde(s: sk.Sampler): sk.Sde | undefined {
   for (const k of ['vp', 'edm', 've', 'subvp', 'cld'] as const) {
@@ -216,7 +201,7 @@ export async function nfeCheck(s: sk.Sampler, o: { readonly n?: number; readonly
   const g = sk.gmm(NFE_DATA);
   const d = g.dim;
   const eps = 1e-3;
-  const exact = mixtureMoments(sk.marginal(sde, g, eps), d);
+  const exact = sk.gmmMoments(sk.marginal(sde, g, eps), d);
   const onPath = sk.gaussianPathOf(sde) !== undefined;
   const score = sk.exactScore(sde, g);
   const nfes: number[] = [];
@@ -236,7 +221,7 @@ export async function nfeCheck(s: sk.Sampler, o: { readonly n?: number; readonly
     const vals = (await r.x.data()) as Float64Array;
     const cols = r.x.shape[1];
     r.x.dispose();
-    const m = sampleMoments(vals, n, cols, d);
+    const m = sk.metrics.sampleMoments(vals, n, cols, d);
     const dm = Math.hypot(...m.mean.map((v, i) => v - exact.mean[i]));
     const dP = Math.sqrt(m.cov.reduce((a, row, i) => a + row.reduce((q, v, j) => q + (v - exact.cov[i][j]) ** 2, 0), 0));
     nfes.push(r.nfe);

@@ -5,6 +5,7 @@
  * values mapped linearly from `range` to 0…255 and clipped.
  */
 import { deflateSync } from 'node:zlib';
+import { crc32 } from '../../core/checkpoint/format.js';
 
 export interface ImageGridOptions {
   /** Images per row (default ⌈√n⌉). */
@@ -13,22 +14,6 @@ export interface ImageGridOptions {
   readonly pad?: number;
   /** Values mapped to black and white (default [−1, 1], score_sde's data range). */
   readonly range?: readonly [number, number];
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {

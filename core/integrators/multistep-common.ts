@@ -96,28 +96,6 @@ export function lagrange(nodes: readonly number[], j: number, y: number): number
   return p;
 }
 
-/** Solve A x = b (Gaussian elimination with partial pivoting; A small and well-posed). */
-export function solveDense(A: readonly (readonly number[])[], b: readonly number[]): number[] {
-  const n = b.length;
-  const M = A.map((row, i) => [...row.slice(0, n), b[i]]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
-    [M[c], M[p]] = [M[p], M[c]];
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r][c] / M[c][c];
-      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = M[r][n];
-    for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
-    x[r] = s / M[r][r];
-  }
-  return x;
-}
-
 /** The coefficients of a step, memoised by its times (the weak-order tool evaluates a step many times). */
 export function memoCoefs(f: (times: readonly number[], t1: number) => number[]): (times: readonly number[], t1: number) => number[] {
   const cache = new Map<string, number[]>();

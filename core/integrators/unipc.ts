@@ -20,7 +20,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
 import { type MultistepStepper, pushPast } from './stepper.js';
-import { checkOrder, denoiserOf, orderPlan, pathFor, solveDense } from './multistep-common.js';
+import { checkOrder, denoiserOf, orderPlan, pathFor } from './multistep-common.js';
+import { solveDense } from '../linalg/dense.js';
 
 export type UniPcVariant = 'bh1' | 'bh2';
 export const UNIPC_VARIANTS: readonly UniPcVariant[] = ['bh1', 'bh2'];

@@ -100,3 +100,25 @@ export function symmetricEigen(A: readonly (readonly number[])[]): { readonly va
   }
   return { values: M.map((r, i) => r[i]), vectors: U };
 }
+
+/** Solve A x = b (Gaussian elimination with partial pivoting; A small and well-posed). */
+export function solveDense(A: readonly (readonly number[])[], b: readonly number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row.slice(0, n), b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    [M[c], M[p]] = [M[p], M[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r][n];
+    for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
+    x[r] = s / M[r][r];
+  }
+  return x;
+}

@@ -231,3 +231,10 @@ export async function gmmAssign(g: Gmm, x: Tensor): Promise<Int32Array> {
   return out;
 }
 
+/** The mean and covariance of the mixture's first d coordinates (default all): Σ w_k μ_k and Σ w_k (S_k + μ_k μ_kᵀ) − μμᵀ. */
+export function gmmMoments(g: Gmm, d = g.dim): { mean: number[]; cov: number[][] } {
+  const mean = Array.from({ length: d }, (_, i) => g.weights.reduce((a, w, k) => a + w * g.means[k][i], 0));
+  const cov = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) =>
+    g.weights.reduce((a, w, k) => a + w * (g.covs[k][i][j] + g.means[k][i] * g.means[k][j]), 0) - mean[i] * mean[j]));
+  return { mean, cov };
+}

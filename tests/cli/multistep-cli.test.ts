@@ -1,26 +1,17 @@
 /** `scorekit sample` with the multistep samplers' flags (--order, --variant, --lower-order-final, --eta, --solver-type). */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { badInput, runCli } from './run-cli.js';
 
-const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
+const run = runCli;
 const dir = mkdtempSync(join(tmpdir(), 'sk-ms-'));
 const p = (f: string): string => join(dir, f);
 writeFileSync(p('mix.json'), JSON.stringify({ weights: [0.3, 0.7], means: [[-2, 0], [2, 1]], covs: [[[0.3, 0], [0, 0.3]], [[0.4, 0.1], [0.1, 0.3]]] }));
 const base = (sde: string, sampler: string, out: string, ...rest: string[]) => ['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', sde, '--sampler', sampler, '--n', '40', '--steps', '10', '--out', p(out), ...rest];
 
-function badInput(args: string[], pattern: RegExp, outFile: string): void {
-  const r = run(...args);
-  assert.equal(r.status, 2, `expected exit 2 for ${args.join(' ')}, got ${r.status}: ${r.stdout}`);
-  assert.equal(r.stderr.trim().split('\n').length, 1, `one line on stderr: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-  assert.ok(!existsSync(outFile), `${outFile} must not be created`);
-}
 
 const samples = (f: string): number[][] => (JSON.parse(readFileSync(p(f), 'utf8')) as { samples: number[][] }).samples;
 

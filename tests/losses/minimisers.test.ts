@@ -19,24 +19,6 @@ const testPts = sk.random.normal(sk.random.key(2), [500, 2], { scale: 1.2 });
 type Lin = { A: sk.Tensor; b: sk.Tensor };
 const linear: sk.ScoreModel<Lin> = (p, x) => sk.add(sk.matmul(x, p.A), p.b);
 
-/** Solve H·x = g for small dense symmetric systems (Gaussian elimination with pivoting). */
-function solve(H: number[][], g: number[]): number[] {
-  const n = g.length;
-  const M = H.map((r, i) => [...r, g[i]]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
-    [M[c], M[p]] = [M[p], M[c]];
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r][c] / M[c][c];
-      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) x[r] = (M[r][n] - M[r].slice(r + 1, n).reduce((s, v, k) => s + v * x[r + 1 + k], 0)) / M[r][r];
-  return x;
-}
-
 /** Exact minimiser of a quadratic loss of (A: [inDim, outDim], b: [outDim]) by one Newton step. */
 function fitLinear(loss: (p: Lin) => sk.Tensor, inDim: number, outDim: number): Lin {
   const nA = inDim * outDim;
@@ -45,7 +27,7 @@ function fitLinear(loss: (p: Lin) => sk.Tensor, inDim: number, outDim: number): 
   const th0 = sk.zeros([nA + outDim]);
   const g = sk.grad(f)(th0).arraySync() as number[];
   const H = sk.hessian(f)(th0).arraySync() as number[][];
-  const step = solve(H, g);
+  const step = sk.linalg.solveDense(H, g);
   return unpack(sk.fromArray(step.map((v) => -v)));
 }
 
