@@ -37,9 +37,16 @@ describe('adaptive reverse-SDE sampler (per-sample steps)', () => {
       const a = Array.from(await r.x.data());
       const m = a.reduce((s, v) => s + v, 0) / n;
       const v = a.reduce((s, q) => s + (q - m) ** 2, 0) / n;
-      // the sampling error of the variance of 2000 normals is 0.032; redrawing the noise of rejected steps gave 2.3
+      // the sampling error of the variance of 2000 normals is 0.032
       assert.ok(Math.abs(v - 1) < 0.1, `${sde.kind}: variance ${v}, NFE ${r.nfe}`);
     }
+    // redrawing the noise of a retried step (the reference code's rule) biases it
+    const vp = sk.vpSde();
+    const r = await sk.adaptiveSde(sk.random.key(2), vp, sk.exactScore(vp, G), vp.priorSample(sk.random.key(1), n, 1), { n, d: 1, rtol: 0.01, atol: 0.01, retry: 'redraw' });
+    const a = Array.from(await r.x.data());
+    const m = a.reduce((s, q) => s + q, 0) / n;
+    const v = a.reduce((s, q) => s + (q - m) ** 2, 0) / n;
+    assert.ok(v > 1.3, `redraw: variance ${v}`);
   });
 
   let threshold = 0;
@@ -54,13 +61,14 @@ describe('adaptive reverse-SDE sampler (per-sample steps)', () => {
     assert.ok(m < threshold, `MMD² ${m} ≥ ${threshold} (NFE ${r.nfe})`);
   });
 
-  it('bad input: tolerances ≤ 0, eps outside (0, T), a state that is not a Gaussian path', async () => {
+  it('bad input: tolerances ≤ 0, eps outside (0, T), an unknown retry rule, a state that is not a Gaussian path', async () => {
     const sde = sk.vpSde();
     const score = sk.exactScore(sde, MIX);
     const x0 = () => sde.priorSample(sk.random.key(1), 4, 2);
     await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, rtol: 0 }), /rtol and atol must be finite numbers > 0/);
     await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, atol: -1 }), /rtol and atol must be finite numbers > 0/);
     await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, eps: 2 }), /eps must lie in \(0, 1\)/);
+    await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, retry: 'again' as 'path' }), /retry must be 'path' or 'redraw'/);
     const cld = sk.cldSde();
     assert.match(sk.samplerByName('adaptive').supports(cld) ?? '', /needs a Gaussian path/);
   });
