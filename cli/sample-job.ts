@@ -3,7 +3,7 @@
  * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
  */
 import * as sk from '../index.js';
-import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, parseData, scoreFnOf } from './specs.js';
+import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, noiseOf, parseData, scoreFnOf } from './specs.js';
 import { checkModelCheckpoint } from './model-meta.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
@@ -54,6 +54,8 @@ export interface CliSampleArgs extends ScoreSource {
   readonly grid?: string;
   /** The samplers' other tuning options (--order, --variant, --eta, …). */
   readonly tuning?: Partial<sk.SamplerOptions>;
+  /** --noise (default: the per-step stream). */
+  readonly noise?: string;
   /** --check-finite (default 0: off). */
   readonly checkFinite?: number;
 }
@@ -70,7 +72,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
   const o = { ...a.tuning, ...a };
   sk.checkSamplerOptions(s, o);
   const stepper = s.stepper(sde, score, o);
-  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid, a.steps, a.eps), checkFinite: a.checkFinite } };
+  return { key: sk.random.key(a.seed), options: { sde, stepper, n: a.n, d: dim, steps: a.steps, eps: a.eps, backend: be, denoise: denoiseStep(sde, score, a.denoise), grid: gridOf(sde, a.grid, a.steps, a.eps), checkFinite: a.checkFinite, noise: noiseOf(a.noise, s, sde, a.seed) } };
 }
 
 export const sampleJob = (a: CliSampleArgs): sk.SampleJob => ({ module: import.meta.url, factory: 'cliSampleSetup', args: a });

@@ -207,3 +207,17 @@ export function gridOf(sde: sk.Sde, name: string | undefined, steps: number, eps
   if (kind === 'karras' || kind === 'logsnr') return sk.sdePathGrid(sde, kind, steps, eps);
   throw new Error(`unknown grid '${kind}'; use uniform, quadratic, karras or logsnr`);
 }
+
+/**
+ * The step noise of --noise: the key's per-step stream (default), or one Brownian path per row on
+ * [0, T] (a virtual Brownian tree: every grid, chunk and thread count sees the same path; draw 1 of
+ * a two-draw sampler is the step's Lévy area, which sra1 and shark use).
+ */
+export function noiseOf(name: string | undefined, sampler: sk.Sampler, sde: sk.Sde, seed: number): sk.NoiseSource | undefined {
+  if (name === undefined || name === 'stream') return undefined;
+  if (name !== 'brownian') throw new Error(`unknown noise '${name}'; use stream or brownian`);
+  if (sampler.grid !== 'fixed') throw new Error(`--noise brownian needs a fixed-grid sampler; ${sampler.name} draws its own noise`);
+  if (sampler.noiseDraws === 2 && !sampler.levyArea) throw new Error(`--noise brownian: ${sampler.name} draws two independent normals per step, not a Brownian increment and its Lévy area`);
+  if (sampler.noiseDraws > 2) throw new Error(`--noise brownian: ${sampler.name} draws ${sampler.noiseDraws} normals per step; a Brownian path gives two`);
+  return sk.brownianPath(sk.samplingKeys(sk.random.key(seed)).noise, { t0: 0, t1: sde.T });
+}

@@ -1,7 +1,7 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import type { OptionSpec, Parsed } from '../args.js';
-import { checkSampler, dataPart, defaultGrid, denoiseStep, gridOf, SDE_NAMES } from '../specs.js';
+import { checkSampler, dataPart, defaultGrid, denoiseStep, gridOf, noiseOf, SDE_NAMES } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
 import { figure, rangeOf } from '../plot/svg.js';
@@ -67,6 +67,7 @@ export const sampleCommand: Command = {
     grid: { kind: 'string', help: "time grid of fixed-grid samplers: uniform | quadratic (CLD-SGM's) | karras (EDM's ρ = 7 in σ/α, ending on the data: no --denoise) | logsnr (uniform in log-SNR, DPM-Solver's); the last two on Gaussian paths. Default: karras on edm, logsnr on vp-cosine and vp-logsnr, uniform elsewhere" },
     ...tuningOptions,
     denoise: { kind: 'flag', help: 'final denoising step (Tweedie; a noise-free Euler step for CLD)' },
+    noise: { kind: 'string', help: "step noise of fixed-grid samplers: stream (default, per step index) | brownian (one Brownian path per row, the same for every grid: strong errors, refinement studies)" },
     out: { kind: 'string', help: 'output FILE.json or FILE.csv (required)' },
     plot: { kind: 'string', help: 'scatter plot PNG of the samples (beside the data when --data is given)' },
     trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers)' },
@@ -91,6 +92,7 @@ export const sampleCommand: Command = {
     const tuning = tuningOf(o);
     if (sampler.grid !== 'fixed' && o.grid !== undefined) throw new Error(`--grid needs a fixed-grid sampler; ${sampler.name} chooses its own times`);
     if (o.denoise && o.grid === undefined && sampler.grid === 'fixed' && defaultGrid(sde) === 'karras') throw new Error(`--denoise: the default grid on ${sde.kind} is karras, which ends on the data; give --grid uniform or logsnr for a final denoising step`);
+    const noise = noiseOf(o.noise as string | undefined, sampler, sde, o.seed as number);
     const grid = sampler.grid === 'fixed' ? gridOf(sde, o.grid as string | undefined, o.steps as number, eps) : undefined;
     if (o.trajectory && sampler.grid !== 'fixed') throw new Error(`--trajectory needs a fixed-grid sampler, not ${sampler.name}`);
     const threads = o.threads as number | undefined;
@@ -99,11 +101,11 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const run = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number, noise: o.noise as string | undefined,
       }), { threads: capThreads(threads ?? 1, o.n as number), chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuning, n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,
-        denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress, checkFinite: o['check-finite'] as number,
+        denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress, checkFinite: o['check-finite'] as number, noise,
       });
     bar.done();
     // the worker pool counts steps × NFE per step; an entry that counts its grid (steps into σ = 0) says so
