@@ -16,7 +16,7 @@ import type { ScoreFn } from './types.js';
 import { type Sde, unknownSde } from './sde.js';
 import { memoByTime, pathMarginal } from './path-oracle.js';
 import { linearSdePath } from './gaussian-path.js';
-import { pathMixtureRowScore, withRowTimes } from './row-time-score.js';
+import { pathMixtureRowScore, type RowTimeScoreFn, withRowTimes } from './row-time-score.js';
 
 function checkTime(sde: Sde, t: number): void {
   if (!(t >= 0 && t <= sde.T)) throw new RangeError(`time ${t} is outside [0, ${sde.T}]`);
@@ -84,7 +84,7 @@ const cachedMarginal = (sde: Sde, data: Gmm): ((t: number) => Gmm) => memoByTime
  * and the velocity score ∇_v log p_t(u) for CLD (what its reverse SDE needs). On the Gaussian paths
  * it also evaluates at one time per row (`atRows`, row-time-score.ts).
  */
-export function exactScore(sde: Sde, data: Gmm): ScoreFn {
+export function exactScore(sde: Sde, data: Gmm): RowTimeScoreFn {
   const at = cachedMarginal(sde, data);
   switch (sde.kind) {
     case 've': case 'vp': case 'subvp': return withRowTimes((x: Tensor, t: number) => gmmScore(at(t), x), pathMixtureRowScore(linearSdePath(sde), data));
