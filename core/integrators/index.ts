@@ -29,3 +29,4 @@ export * from './euler-ancestral.js';
 export * from './edm-heun.js';
 export * from './dpm-2.js';
 export * from './dpm-solver.js';
+export * from './heun-sde.js';
