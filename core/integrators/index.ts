@@ -30,3 +30,4 @@ export * from './edm-heun.js';
 export * from './dpm-2.js';
 export * from './dpm-solver.js';
 export * from './heun-sde.js';
+export * from './cld-oabao.js';

@@ -9,6 +9,7 @@ import { gaussianPathOf } from '../sde/path-sde.js';
 import { ancestral, eulerMaruyama, langevinCorrector, predictorCorrector, reverseDiffusion } from './sde-steppers.js';
 import { odeStepper, probabilityFlow } from './ode-steppers.js';
 import { sscs } from './sscs.js';
+import { cldOabao } from './cld-oabao.js';
 import { dopri5 } from './dopri5.js';
 import { SHARK, SRA1, sraStepper } from './sra.js';
 import { reversibleHeun, stochasticHeun } from './heun-sde.js';
@@ -172,6 +173,11 @@ const ENTRIES = {
     title: 'SSCS with a Heun score step (Strang splitting, second order)',
     supports: cldOnly, weakOrder: 2, strongOrder: null, orderSteps: { cld: [80, 160, 320, 640] }, noiseDraws: 2, nfePerStep: 2,
     stepper: (sde, score) => sscs(sde, score, { scoreStep: 'heun' }),
+  }),
+  oabao: fixed({
+    title: 'OABAO splitting of the reverse CLD SDE: exact velocity OU (O), exact position (A), Euler force-and-score step (B) (Leimkuhler & Matthews 2013)',
+    supports: cldOnly, weakOrder: 1, strongOrder: null, orderSteps: { cld: [10, 20, 40, 80] }, noiseDraws: 2, nfePerStep: 1,
+    stepper: (sde, score) => cldOabao(sde, score),
   }),
   // Multistep samplers on Gaussian paths: the state carries the past model outputs (stepper.ts).
   'dpmpp-2m': fixed({
