@@ -11,6 +11,7 @@ import { odeStepper, probabilityFlow } from './ode-steppers.js';
 import { sscs } from './sscs.js';
 import { cldOabao } from './cld-oabao.js';
 import { dopri5 } from './dopri5.js';
+import { dopri5PerSample, rowProbabilityFlow } from './dopri5-per-sample.js';
 import { SHARK, SRA1, sraStepper } from './sra.js';
 import { reversibleHeun, stochasticHeun } from './heun-sde.js';
 import { ADAPTIVE_SDE_DEFAULTS, adaptiveSde } from './adaptive-sde.js';
@@ -149,6 +150,17 @@ const ENTRIES = {
     drive: async (k, sde, score, o) => {
       const x0 = sde.priorSample(samplingKeys(k).prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
       const r = await dopri5(probabilityFlow(sde, score), x0, sde.T, o.eps ?? 1e-3, { rtol: o.rtol, atol: o.atol });
+      return { x: r.x, nfe: r.nfe };
+    },
+  } satisfies SamplerEntry,
+  'ode-dopri5-per-sample': {
+    grid: 'adaptive',
+    title: 'probability-flow ODE, adaptive Dormand–Prince 5(4) with a step size per sample: a row\'s result and NFE do not depend on its batch (rtol = atol = 1e-5)',
+    supports: gaussianPathSupport, weakOrder: 5, strongOrder: null, noiseDraws: 0, nfePerStep: null, batchCoupled: false, options: ['rtol', 'atol'],
+    drive: async (k, sde, score, o) => {
+      const x0 = sde.priorSample(samplingKeys(k).prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
+      const r = await dopri5PerSample(rowProbabilityFlow(sde, score), x0, sde.T, o.eps ?? 1e-3, { rtol: o.rtol, atol: o.atol });
+      if (r.x !== x0) x0.dispose();
       return { x: r.x, nfe: r.nfe };
     },
   } satisfies SamplerEntry,

@@ -68,7 +68,7 @@ describe('sampler registry', () => {
     const score = sk.exactScore(vp, MIX);
     await assert.rejects(sk.runSampler(sk.random.key(0), sk.SAMPLERS['ode-dopri5'], vp, score, { n: 4, d: 2, steps: 5, trajectory: true }), /trajectory needs a fixed-grid sampler/);
     await assert.rejects(sk.runSampler(sk.random.key(0), sk.SAMPLERS['ode-dopri5'], vp, score, { n: 4, d: 2, steps: 5, noise: sk.stepStream(sk.random.key(1)) }), /noise source needs a fixed-grid sampler/);
-    assert.deepEqual(sk.SAMPLER_NAMES.filter((n) => !sk.chunkable(sk.SAMPLERS[n])), ['pc', 'ald', 'ode-dopri5', 'adaptive']);
+    assert.deepEqual(sk.SAMPLER_NAMES.filter((n) => !sk.chunkable(sk.SAMPLERS[n])), ['pc', 'ald', 'ode-dopri5', 'ode-dopri5-per-sample', 'adaptive']);
   });
 
   it('a noise source replaces the default stream, and the default stream is stepStream of the key\'s noise half', () => {
