@@ -1,7 +1,8 @@
 /**
  * Adaptive Dormand–Prince 5(4) (Dormand & Prince 1980; the RK45 of scipy that score_sde and CLD-SGM
  * use for the probability-flow ODE, rtol = atol = 1e-5), with FSAL and the standard step-size
- * controller h ← h·min(5, max(0.2, 0.9·err^{−1/5})); err is the RMS of the embedded error scaled by
+ * controller h ← h·min(5, max(0.2, 0.9·err^{−1/5})) or a PID controller (step-size-controller.ts);
+ * err is the RMS of the embedded error scaled by
  * atol + rtol·max(|x|, |x_new|). The error norm is read back each step (asynchronously), which is
  * what makes the method adaptive. A non-finite error estimate shrinks the step (×0.2); one that stays
  * non-finite down to steps of 1e-12·max(1, |t|) is a RangeError naming t (the field overflows), not a
@@ -12,6 +13,7 @@ import { abs, add, div, maximum, mul, sqrt, square } from '../tensor/ops/element
 import { mean } from '../tensor/ops/reduce.js';
 import { keep, tidy } from '../tensor/scope.js';
 import { DOPRI5, rkStep } from './runge-kutta.js';
+import { checkController, type ControllerKind, type ControllerState, controlStep } from './step-size-controller.js';
 
 export interface AdaptiveOptions {
   readonly rtol?: number;
@@ -19,6 +21,8 @@ export interface AdaptiveOptions {
   /** Initial step size magnitude (default |t1 − t0|/100). */
   readonly h0?: number;
   readonly maxSteps?: number;
+  /** The step-size controller (default 'standard'). */
+  readonly controller?: ControllerKind;
 }
 
 export interface AdaptiveResult {
@@ -34,6 +38,9 @@ export async function dopri5(f: (x: Tensor, t: number) => Tensor, x0: Tensor, t0
   const maxSteps = o.maxSteps ?? 100000;
   if (!(rtol > 0 && atol > 0)) throw new RangeError(`dopri5: rtol and atol must be > 0, got ${rtol}, ${atol}`);
   if (!(t0 !== t1 && Number.isFinite(t0) && Number.isFinite(t1))) throw new RangeError(`dopri5: need finite t0 ≠ t1, got ${t0}, ${t1}`);
+  const controller = o.controller ?? 'standard';
+  checkController(controller, 'dopri5');
+  let ctl: ControllerState = null;
   const dir = Math.sign(t1 - t0);
   let h = dir * Math.min(Math.abs(o.h0 ?? Math.abs(t1 - t0) / 100), Math.abs(t1 - t0));
   let t = t0;
@@ -58,7 +65,9 @@ export async function dopri5(f: (x: Tensor, t: number) => Tensor, x0: Tensor, t0
       kLast.dispose();
       throw new RangeError(`dopri5: the state or its derivative is not finite at t = ${t} (the error estimate is ${err} down to steps of ${Math.abs(hh).toExponential(2)}); the vector field overflows there`);
     }
-    if (err <= 1) {
+    const decision = controlStep(controller, ctl, err, DOPRI5.order);
+    ctl = decision.state;
+    if (decision.accept) {
       t += hh;
       if (x !== x0) x.dispose();
       k1.dispose();
@@ -70,8 +79,7 @@ export async function dopri5(f: (x: Tensor, t: number) => Tensor, x0: Tensor, t0
       kLast.dispose();
       rejected++;
     }
-    // NaN/Inf error: shrink hard; otherwise the standard controller.
-    h *= Number.isFinite(err) ? (err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * err ** -0.2))) : 0.2;
+    h *= decision.factor;
   }
   k1.dispose();
   return { x, nfe, accepted, rejected };

@@ -29,3 +29,7 @@ export * from './euler-ancestral.js';
 export * from './edm-heun.js';
 export * from './dpm-2.js';
 export * from './dpm-solver.js';
+export * from './heun-sde.js';
+export * from './cld-oabao.js';
+export * from './step-size-controller.js';
+export * from './dopri5-per-sample.js';

@@ -9,8 +9,11 @@ import { gaussianPathOf } from '../sde/path-sde.js';
 import { ancestral, eulerMaruyama, langevinCorrector, predictorCorrector, reverseDiffusion } from './sde-steppers.js';
 import { odeStepper, probabilityFlow } from './ode-steppers.js';
 import { sscs } from './sscs.js';
+import { cldOabao } from './cld-oabao.js';
 import { dopri5 } from './dopri5.js';
+import { dopri5PerSample, rowProbabilityFlow } from './dopri5-per-sample.js';
 import { SHARK, SRA1, sraStepper } from './sra.js';
+import { reversibleHeun, stochasticHeun } from './heun-sde.js';
 import { ADAPTIVE_SDE_DEFAULTS, adaptiveSde } from './adaptive-sde.js';
 import { annealedLangevinVe } from './ald-ve.js';
 import { samplingKeys } from './sample.js';
@@ -123,6 +126,18 @@ const ENTRIES = {
     supports: any, weakOrder: 2, strongOrder: 1.5, orderSteps: { vp: STEPS_20 }, noiseDraws: 2, levyArea: true, nfePerStep: 2,
     stepper: (sde, score) => sraStepper(sde, score, SHARK),
   }),
+  'heun-sde': fixed({
+    title: 'stochastic Heun on the reverse SDE: Euler–Maruyama predictor, trapezoidal drift and diffusion, one increment (Kloeden & Platen 1992, §15.1; diffrax heun.py)',
+    supports: any, weakOrder: 2, strongOrder: 1, orderSteps: { vp: STEPS_20, subvp: STEPS_20, 'vp-cosine': STEPS_20 }, noiseDraws: 1, nfePerStep: 2,
+    stepper: (sde, score) => stochasticHeun(sde, score),
+  }),
+  // the leapfrog-like 2y − ŷ makes ŷ unstable on the stiff VP drifts below about 320 steps (measured
+  // 5.9 and 3.4 over 20–160 and 80–640 steps on VP): its order is stated on sub-VP
+  'reversible-heun': fixed({
+    title: 'Reversible Heun on the reverse SDE, one score evaluation per step, algebraically reversible (Kidger et al. 2021; diffrax reversible_heun.py)',
+    supports: any, weakOrder: 2, strongOrder: 1, orderSteps: { subvp: [80, 160, 320, 640] }, noiseDraws: 1, nfePerStep: 1,
+    nfeOn: (_sde, grid) => grid.length, stepper: (sde, score) => reversibleHeun(sde, score),
+  }),
   'ode-euler': ode('euler', 'explicit Euler', 1, 1, { vp: STEPS_40, subvp: STEPS_40, cld: [160, 320, 640, 1280], 'vp-cosine': STEPS_20, rf: STEPS_20 }),
   // on CLD, Heun and RK4 are not asymptotic below about 1000 steps (the exact velocity score is stiff near ε)
   'ode-heun': ode('heun', "Heun's method", 2, 2, { vp: STEPS_20, subvp: STEPS_20, 'vp-cosine': STEPS_20, rf: STEPS_20 }),
@@ -135,6 +150,17 @@ const ENTRIES = {
     drive: async (k, sde, score, o) => {
       const x0 = sde.priorSample(samplingKeys(k).prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
       const r = await dopri5(probabilityFlow(sde, score), x0, sde.T, o.eps ?? 1e-3, { rtol: o.rtol, atol: o.atol });
+      return { x: r.x, nfe: r.nfe };
+    },
+  } satisfies SamplerEntry,
+  'ode-dopri5-per-sample': {
+    grid: 'adaptive',
+    title: 'probability-flow ODE, adaptive Dormand–Prince 5(4) with a step size per sample: a row\'s result and NFE do not depend on its batch (rtol = atol = 1e-5)',
+    supports: gaussianPathSupport, weakOrder: 5, strongOrder: null, noiseDraws: 0, nfePerStep: null, batchCoupled: false, options: ['rtol', 'atol'],
+    drive: async (k, sde, score, o) => {
+      const x0 = sde.priorSample(samplingKeys(k).prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
+      const r = await dopri5PerSample(rowProbabilityFlow(sde, score), x0, sde.T, o.eps ?? 1e-3, { rtol: o.rtol, atol: o.atol });
+      if (r.x !== x0) x0.dispose();
       return { x: r.x, nfe: r.nfe };
     },
   } satisfies SamplerEntry,
@@ -159,6 +185,11 @@ const ENTRIES = {
     title: 'SSCS with a Heun score step (Strang splitting, second order)',
     supports: cldOnly, weakOrder: 2, strongOrder: null, orderSteps: { cld: [80, 160, 320, 640] }, noiseDraws: 2, nfePerStep: 2,
     stepper: (sde, score) => sscs(sde, score, { scoreStep: 'heun' }),
+  }),
+  oabao: fixed({
+    title: 'OABAO splitting of the reverse CLD SDE: exact velocity OU (O), exact position (A), Euler force-and-score step (B) (Leimkuhler & Matthews 2013)',
+    supports: cldOnly, weakOrder: 1, strongOrder: null, orderSteps: { cld: [10, 20, 40, 80] }, noiseDraws: 2, nfePerStep: 1,
+    stepper: (sde, score) => cldOabao(sde, score),
   }),
   // Multistep samplers on Gaussian paths: the state carries the past model outputs (stepper.ts).
   'dpmpp-2m': fixed({

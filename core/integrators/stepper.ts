@@ -67,6 +67,8 @@ export interface MultistepStepper {
   readonly name: string;
   readonly noiseDraws: number;
   readonly nfePerStep: number;
+  /** Score evaluations of step `index` where a step may use more or fewer than nfePerStep (default nfePerStep). */
+  nfeAt?(index: number): number;
   readonly batchCoupled?: boolean;
   readonly stationary?: boolean;
   /** Most past outputs a state keeps. */
@@ -223,5 +225,10 @@ function integrateMultistep(stepper: MultistepStepper, x0: Tensor, grid: ArrayLi
     opts.onProgress?.({ step: i + 1, total: steps });
   }
   for (const p of s.past) if (p.value !== s.x) p.value.dispose();
-  return { x: s.x, nfe: steps * stepper.nfePerStep, trajectory: traj };
+  let nfe = steps * stepper.nfePerStep;
+  if (stepper.nfeAt) {
+    nfe = 0;
+    for (let i = 0; i < steps; i++) nfe += stepper.nfeAt(i);
+  }
+  return { x: s.x, nfe, trajectory: traj };
 }
