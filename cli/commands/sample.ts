@@ -4,9 +4,9 @@ import type { OptionSpec, Parsed } from '../args.js';
 import { checkSampler, dataPart, defaultGrid, denoiseStep, gridOf, SDE_NAMES } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
-import { figure, rangeOf } from '../plot/svg.js';
-import { renderPng } from '../plot/png.js';
-import { dataFileOf, planRun } from '../run-files.js';
+import { rangeOf } from '../plot/figure.js';
+import { figure } from '../plot/render.js';
+import { dataFileOf, figureFiles, planRun, stageFigure } from '../run-files.js';
 import { capThreads, checkMemory, sampleMemory } from '../limits.js';
 import { requireFiniteSamples } from '../finite.js';
 
@@ -78,7 +78,7 @@ export const sampleCommand: Command = {
   async run(o) {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
-    const outputs = await planRun([['--out', out], ['--plot', o.plot], ['--trajectory', o.trajectory]], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)]]);
+    const outputs = await planRun([['--out', out], ...figureFiles('--plot', o.plot), ...figureFiles('--trajectory', o.trajectory)], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)]]);
     const be = await sk.getBackend(o.backend as string);
     const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined };
     const { sde, score, dim, data } = await resolveScore(source, be);
@@ -125,7 +125,7 @@ export const sampleCommand: Command = {
         ...(ref ? [{ kind: 'scatter' as const, title: `data (${data!.name})`, points: ref, x: xr, y: yr, color: '#555' }] : []),
         { kind: 'scatter' as const, title: `${o.sampler} samples (NFE ${r.nfe})`, points: pts, x: xr, y: yr },
       ];
-      await outputs.stage('--plot', renderPng(figure(panels)));
+      await stageFigure(outputs, '--plot', await figure(panels));
     }
     if (o.trajectory && r.trajectory && r.grid) {
       const idx = [0, 1, 2, 3, 4, 5].map((j) => Math.round((j * (r.trajectory!.length - 1)) / 5));
@@ -133,7 +133,7 @@ export const sampleCommand: Command = {
       const xr = rangeOf(frames[frames.length - 1], 2, 0);
       const yr = rangeOf(frames[frames.length - 1], 2, 1);
       const label = (i: number): string => (i < r.grid!.length ? `t = ${r.grid![i].toPrecision(3)}` : 'denoised');
-      await outputs.stage('--trajectory', renderPng(figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` })));
+      await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }));
     }
     await outputs.commit();
     print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });
