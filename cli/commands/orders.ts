@@ -28,7 +28,7 @@ export const ordersCommand: Command = {
     samplers: { kind: 'string', help: `comma-separated: ${MEASURABLE.join(', ')} (default: those that apply to the SDE)` },
     steps: { kind: 'string', default: '10,20,40,80,160', help: 'comma-separated step counts' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε' },
-    plot: { kind: 'string', help: 'log-log plot of error versus NFE (PNG)' },
+    plot: { kind: 'string', help: 'log-log plot of error versus NFE with reference slopes (PNG, its Vega-Lite specification beside it as FILE.vl.json)' },
     strong: { kind: 'flag', help: `strong orders on one Brownian path per row instead, against ShARK at 8× the finest steps (default: the samplers that declare one; --samplers any of ${STRONG.join(', ')})` },
     ...COMMON,
   },

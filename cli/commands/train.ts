@@ -25,7 +25,7 @@ export const trainCommand: Command = {
     lambda: { kind: 'number', default: 0.1, min: 0, help: 'QCSGM regulariser weight (--loss qc)' },
     ema: { kind: 'number', default: 0.99, min: 0, help: 'EMA decay of the parameters' },
     out: { kind: 'string', help: 'checkpoint path (required)' },
-    plot: { kind: 'string', help: 'write the training-loss curve to this PNG' },
+    plot: { kind: 'string', help: 'write the training-loss curve to this PNG (and its Vega-Lite specification to FILE.vl.json)' },
     ...COMMON,
   },
   async run(o) {

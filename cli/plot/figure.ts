@@ -80,6 +80,7 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const SIZE = 300;
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross'];
 const DASHES = [[1, 3], [6, 3], [8, 3, 1, 3], [14, 3, 1, 3, 1, 3], [2, 6]];
 export const FONT = 'DejaVu Sans';
 
@@ -251,8 +252,12 @@ function lineSpec(p: LinePanel): VegaLiteSpec {
     });
   }
   const few = rows.length <= 40 * Math.max(1, p.series.length);
-  layer.push({ data: { values: rows }, mark: { type: 'line', strokeWidth: 1.5, point: few ? { size: 20, filled: true } : false, clip: true }, encoding: { x, y, color } });
-  return { title: p.title, width: SIZE, height: SIZE, layer, resolve: { legend: { color: 'independent', strokeDash: 'independent' } } };
+  // past the palette's length, series also differ in their points' shape (one shape per round of colours)
+  const shape = p.series.length > PALETTE.length
+    ? { shape: { field: 'series', type: 'nominal', title: null, scale: { domain: labels, range: labels.map((_, j) => SHAPES[Math.floor(j / PALETTE.length) % SHAPES.length]) }, legend: { orient: 'right' } } }
+    : {};
+  layer.push({ data: { values: rows }, mark: { type: 'line', strokeWidth: 1.5, point: few ? { size: 20, filled: true } : false, clip: true }, encoding: { x, y, color, ...shape } });
+  return { title: p.title, width: SIZE, height: SIZE, layer, resolve: { legend: { color: 'independent', strokeDash: 'independent', shape: 'independent' } } };
 }
 
 /** Dashed reference lines of the panel's orders through the first point of its first series. */
@@ -315,7 +320,7 @@ export function figureSpec(panels: readonly Panel[], opts: FigureOptions = {}): 
     padding: 8,
     columns: cols,
     concat: panels.map(panelSpec),
-    resolve: { scale: { x: 'independent', y: 'independent', color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent', strokeDash: 'independent' } },
+    resolve: { scale: { x: 'independent', y: 'independent', color: 'independent', strokeDash: 'independent', shape: 'independent' }, legend: { color: 'independent', strokeDash: 'independent', shape: 'independent' } },
     config: {
       font: FONT,
       view: { stroke: '#444' },
