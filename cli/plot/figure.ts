@@ -101,6 +101,8 @@ export function rangeOf(values: ArrayLike<number>, stride = 1, offset = 0, log =
   return { min: lo - pad, max: hi + pad };
 }
 
+/** Linear-axis labels: six significant digits, trailing zeros dropped (a format string alone would round to the tick step). */
+const LINEAR_LABEL = "format(datum.value, '~g')";
 /** Log-axis labels: plain decimals on [10⁻³, 10⁴], otherwise m e k (2e-6, 5e+5). */
 const LOG_LABEL = "datum.value >= 0.001 && datum.value <= 10000 ? format(datum.value, '~g') : format(datum.value, '~e')";
 
@@ -156,7 +158,7 @@ function pairs(xs: ArrayLike<number>, x: Range, y: Range, extra: Record<string, 
 const linearAxis = (field: string, r: Range, title: string | null = null): Record<string, unknown> => ({
   field, type: 'quantitative', title,
   scale: { domain: [r.min, r.max], nice: false, zero: false },
-  axis: { values: linearTicks(r.min, r.max), format: '~g', grid: false },
+  axis: { values: linearTicks(r.min, r.max), labelExpr: LINEAR_LABEL, grid: false },
 });
 
 function scatterSpec(p: ScatterPanel): VegaLiteSpec {
@@ -233,7 +235,7 @@ function lineSpec(p: LinePanel): VegaLiteSpec {
   const axis = (field: string, r: Range, log: boolean | undefined, title: string | undefined): Record<string, unknown> => ({
     field, type: 'quantitative', title: title ?? null,
     scale: log ? { type: 'log', domain: [r.min, r.max], nice: false } : { domain: [r.min, r.max], nice: false, zero: false },
-    axis: { values: log ? logTicks(r.min, r.max) : linearTicks(r.min, r.max), ...(log ? { labelExpr: LOG_LABEL } : { format: '~g' }), grid: true, gridOpacity: 0.35 },
+    axis: { values: log ? logTicks(r.min, r.max) : linearTicks(r.min, r.max), labelExpr: log ? LOG_LABEL : LINEAR_LABEL, grid: true, gridOpacity: 0.35 },
   });
   const x = axis('x', xr, p.logX, p.xLabel);
   const y = axis('y', yr, p.logY, p.yLabel);

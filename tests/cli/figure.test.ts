@@ -61,9 +61,13 @@ describe('log-axis ticks', () => {
     }), 300);
   });
 
-  it('linear ticks step by 1, 2 or 5 × 10^k', () => {
+  it('linear ticks step by 1, 2 or 5 × 10^k, and the SVG labels them as plain numbers', async () => {
     assert.deepEqual(linearTicks(-2.2, 2.2), [-2, -1, 0, 1, 2]);
     assert.deepEqual(linearTicks(0, 0.9), [0, 0.2, 0.4, 0.6, 0.8]);
+    const svg = await renderSvg(figureSpec([{ kind: 'line', title: 't', series: [{ label: 's', x: [1, 300], y: [0.1, 0.3] }] }]));
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    for (const t of ['100', '200', '300', '0.1', '0.2', '0.3']) assert.ok(labels.includes(t), `label ${t} in ${labels.join(' ')}`);
+    assert.ok(!labels.some((t) => /e\+/.test(t)), labels.join(' '));
   });
 
   it('are the labels the rendered SVG draws on a log–log panel', async () => {
