@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../index.js';
-import { figure, type Panel } from '../cli/plot/svg.js';
-import { writeFigure } from '../cli/plot/png.js';
+import type { Panel } from '../cli/plot/figure.js';
+import { figure, writeFigure } from '../cli/plot/render.js';
 
 export const OUT = process.env.SCOREKIT_EXP_OUT ?? join('experiments', 'results');
 
@@ -26,7 +26,7 @@ export async function report(name: string, title: string, sections: { heading: s
 
 export async function plot(file: string, panels: Panel[], opts: { cols?: number; title?: string } = {}): Promise<void> {
   await fs.mkdir(OUT, { recursive: true });
-  await writeFigure(join(OUT, file), figure(panels, opts));
+  await writeFigure(join(OUT, file), await figure(panels, opts));
 }
 
 /** The 8-Gaussians toy set is exactly a Gaussian mixture: centres 4/1.414·(8 directions), std 0.5/1.414. */

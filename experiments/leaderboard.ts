@@ -67,6 +67,21 @@ async function writeSummary(r: { n: number; entries: readonly Entry[]; floors: R
   await writeFileAtomic(join(OUT, 'leaderboard-summary.md'), ['2-D', '16-D'].map(table).join('\n'));
 }
 
+/** leaderboard-PATH.png (and its .vl.json): sliced W₂ against NFE on log–log axes, one panel per data set. */
+async function plotPaths(entries: readonly Entry[]): Promise<void> {
+  const dnames = [...new Set(entries.map((e) => e.data))];
+  for (const pname of Object.keys(PATHS)) {
+    await plot(`leaderboard-${pname}.png`, dnames.map((dname) => {
+      const here = entries.filter((e) => e.path === pname && e.data === dname && Number.isFinite(e.sw2));
+      const names = [...new Set(here.map((e) => e.sampler))];
+      return {
+        kind: 'line' as const, title: `${pname}, ${dname}: sliced W₂ vs NFE`, xLabel: 'NFE', yLabel: 'sliced W₂ to exact samples', logX: true, logY: true,
+        series: names.map((n) => ({ label: n, x: here.filter((e) => e.sampler === n).map((e) => e.nfe), y: here.filter((e) => e.sampler === n).map((e) => e.sw2) })),
+      };
+    }), { cols: 2 });
+  }
+}
+
 interface Entry { sampler: string; path: string; data: string; target: number; nfe: number; sw2: number; mmd2: number; weak: number }
 
 async function main(): Promise<void> {
@@ -141,24 +156,21 @@ async function main(): Promise<void> {
       const f = floors[`${pname} ${dname}`];
       sections.push({ heading: `${pname}, ${dname} mixture`, header, rows: rows.map((r) => [...r, ...new Array(width - r.length).fill('—')]), note: `Monte-Carlo floor (two sets of ${N} exact samples): SW₂ ${f.sw2.toExponential(2)}, MMD² ${f.mmd2.toExponential(2)}, weak ${f.weak.toExponential(2)}.` });
     }
-    await plot(`leaderboard-${pname}.png`, Object.keys(data).map((dname) => {
-      const here = entries.filter((e) => e.path === pname && e.data === dname && Number.isFinite(e.sw2));
-      const names = [...new Set(here.map((e) => e.sampler))];
-      return {
-        kind: 'line' as const, title: `${pname}, ${dname}: sliced W₂ vs NFE`, xLabel: 'NFE', yLabel: 'sliced W₂ to exact samples', logX: true, logY: true,
-        series: names.map((n) => ({ label: n, x: here.filter((e) => e.sampler === n).map((e) => e.nfe), y: here.filter((e) => e.sampler === n).map((e) => e.sw2) })),
-      };
-    }), { cols: 2 });
   }
+  await plotPaths(entries);
   const seconds = (Date.now() - t0) / 1000;
   await writeSummary({ n: N, entries, floors });
   sections.push({ heading: 'refused', header: ['run', 'reason'], rows: refusals.map((r) => { const i = r.indexOf(': '); return [r.slice(0, i), r.slice(i + 2)]; }), note: `${entries.length} runs in ${seconds.toFixed(0)} s.` });
   await report('leaderboard', `Sampler leaderboard: exact-score Gaussian mixtures, ${N} samples, end time ε = ${EPS}`, sections, { nfes: NFES, n: N, eps: EPS, entries, floors, refusals, seconds });
 }
 
-// `--summary`: rewrite leaderboard-summary.md from a saved leaderboard.json
+// `--summary`: rewrite leaderboard-summary.md and the figures from a saved leaderboard.json
 const run = process.argv.includes('--summary')
-  ? async () => writeSummary(JSON.parse(await readFile(join(OUT, 'leaderboard.json'), 'utf8')) as { n: number; entries: Entry[]; floors: Record<string, { sw2: number; weak: number }> })
+  ? async () => {
+    const saved = JSON.parse(await readFile(join(OUT, 'leaderboard.json'), 'utf8')) as { n: number; entries: Entry[]; floors: Record<string, { sw2: number; weak: number }> };
+    await writeSummary(saved);
+    await plotPaths(saved.entries);
+  }
   : main;
 run().catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);

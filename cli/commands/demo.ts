@@ -13,9 +13,9 @@ import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { parseData } from '../specs.js';
 import { progressBar } from '../progress.js';
-import { figure, type Panel, rangeOf } from '../plot/svg.js';
-import { renderPng } from '../plot/png.js';
-import { dataFileOf, planRun } from '../run-files.js';
+import { type Panel, rangeOf } from '../plot/figure.js';
+import { figure } from '../plot/render.js';
+import { dataFileOf, figureFiles, planRun, stageFigure } from '../run-files.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -37,8 +37,9 @@ export const demoCommand: Command = {
     if (data.dim !== 2) throw new Error(`the demo plots 2-D data; ${data.name} has dimension ${data.dim}`);
     const dir = o.out as string;
     await fs.mkdir(dir, { recursive: true });
-    const FILES = ['samples.png', 'score-field.png', 'loss.png', 'metrics.json', 'timing.json'] as const;
-    const outputs = await planRun(FILES.map((f) => [`--out ${f}`, join(dir, f)] as [string, string]), [['--data', dataFileOf(o.data)]]);
+    const FIGURES = ['samples.png', 'score-field.png', 'loss.png'] as const;
+    const FILES = ['metrics.json', 'timing.json'] as const;
+    const outputs = await planRun([...FIGURES.flatMap((f) => figureFiles(`--out ${f}`, join(dir, f))), ...FILES.map((f) => [`--out ${f}`, join(dir, f)] as [string, string])], [['--data', dataFileOf(o.data)]]);
     const cld = sk.cldSde();
     const [km, kt, kh, ks] = sk.random.split(sk.random.key(o.seed as number), 4);
     const net = sk.mlp({ inDim: 4, outDim: 2, width: o.width as number, depth: 3, embedding: { kind: 'fourier', dim: 16, scale: 4 } }, km, { backend: be });
@@ -69,7 +70,7 @@ export const demoCommand: Command = {
     const yr = rangeOf(pts, 2, 1);
     const panels: Panel[] = [{ kind: 'scatter', title: `data (${data.name})`, points: pts, x: xr, y: yr, color: '#555' }];
     for (const [name, v] of Object.entries(runs)) panels.push({ kind: 'scatter', title: `${name}, NFE ${v.nfe}`, points: await v.x.data(), x: xr, y: yr });
-    await outputs.stage('--out samples.png', renderPng(figure(panels, { title: `CLD + HSM on ${data.name}: ${o.steps} training steps, ${o.n} samples each` })));
+    await stageFigure(outputs, '--out samples.png', await figure(panels, { title: `CLD + HSM on ${data.name}: ${o.steps} training steps, ${o.n} samples each` }));
     // velocity score at v = 0 on a grid, at three times
     const g = 21;
     const grid = new Float64Array(2 * g * g);
@@ -83,9 +84,9 @@ export const demoCommand: Command = {
       const u = sk.concat([at, sk.zeros([g * g, 2], { backend: be })], 1);
       field.push({ kind: 'quiver', title: `∇ᵥ log p_t at v = 0, t = ${t}`, at: grid, vec: await score(u, t).data(), x: xr, y: yr, background: pts });
     }
-    await outputs.stage('--out score-field.png', renderPng(figure(field, { title: 'learned velocity score (mixed parameterisation)' })));
+    await stageFigure(outputs, '--out score-field.png', await figure(field, { title: 'learned velocity score (mixed parameterisation)' }));
     const steps = Float64Array.from(r.losses, (_, i) => i + 1);
-    await outputs.stage('--out loss.png', renderPng(figure([{ kind: 'line', title: 'HSM loss (reweightedv2)', series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }])));
+    await stageFigure(outputs, '--out loss.png', await figure([{ kind: 'line', title: 'HSM loss (reweightedv2)', series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }]));
     const metrics = {
       data: data.name, sde: 'cld', loss: 'hsm', seed: o.seed, backend: be.name, trainingSteps: o.steps, samples: o.n,
       nfe,
@@ -103,7 +104,7 @@ export const demoCommand: Command = {
       `trained ${o.steps} steps in ${timing.trainSeconds.toFixed(1)} s; ${o.n} samples per sampler at NFE ${nfe}:`,
       `  ${'sampler'.padEnd(16)} ${'MMD² (median ℓ)'.padEnd(16)} ${'MMD² (ℓ = 0.5)'.padEnd(16)} sliced W₂`,
       ...Object.entries(runs).map(([k, v]) => `  ${k.padEnd(16)} ${v.mmd2.toExponential(2).padEnd(16)} ${v.mmd2Fine.toExponential(2).padEnd(16)} ${v.sw2.toFixed(4)}`),
-      `wrote ${['samples.png', 'score-field.png', 'loss.png', 'metrics.json', 'timing.json'].map((f) => join(dir, f)).join(', ')}`,
+      `wrote ${[...FIGURES, ...FILES].map((f) => join(dir, f)).join(', ')} (each figure with its Vega-Lite specification, FILE.vl.json)`,
     ].join('\n'), { ...metrics, timing, out: dir });
   },
 };

@@ -9,9 +9,9 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { checkSampler, makeSde, SDE_NAMES } from '../specs.js';
-import { figure } from '../plot/svg.js';
-import { renderPng } from '../plot/png.js';
-import { planRun } from '../run-files.js';
+import { figure } from '../plot/render.js';
+import { orderBand, referenceOrdersFor } from '../plot/order-lines.js';
+import { figureFiles, planRun, stageFigure } from '../run-files.js';
 
 /** Samplers the exact weak-order tool applies to: fixed grid, rows independent, a declared weak order. */
 const measurable = (s: sk.Sampler): s is sk.FixedGridSampler => sk.chunkable(s) && s.weakOrder !== null;
@@ -28,12 +28,12 @@ export const ordersCommand: Command = {
     samplers: { kind: 'string', help: `comma-separated: ${MEASURABLE.join(', ')} (default: those that apply to the SDE)` },
     steps: { kind: 'string', default: '10,20,40,80,160', help: 'comma-separated step counts' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε' },
-    plot: { kind: 'string', help: 'log-log plot of error versus NFE (PNG)' },
+    plot: { kind: 'string', help: 'log-log plot of error versus NFE with reference slopes (PNG, its Vega-Lite specification beside it as FILE.vl.json)' },
     strong: { kind: 'flag', help: `strong orders on one Brownian path per row instead, against ShARK at 8× the finest steps (default: the samplers that declare one; --samplers any of ${STRONG.join(', ')})` },
     ...COMMON,
   },
   async run(o) {
-    const outputs = await planRun([['--plot', o.plot]], []);
+    const outputs = await planRun(figureFiles('--plot', o.plot), []);
     const sde = makeSde(o.sde as string);
     const counts = (o.steps as string).split(',').map((v) => Number(v));
     if (counts.length < 2 || !counts.every((c) => Number.isInteger(c) && c >= 1)) throw new Error(`--steps must list at least two positive integers, got '${o.steps}'`);
@@ -65,10 +65,11 @@ export const ordersCommand: Command = {
       return { sampler: s.name, nfe: counts.map((c) => c * s.nfePerStep!), errors: [...r.errors], order: r.order, declared: s.weakOrder };
     });
     if (o.plot) {
-      await outputs.stage('--plot', renderPng(figure([{
+      await stageFigure(outputs, '--plot', await figure([{
         kind: 'line', title: `weak error vs NFE (${sde.kind.toUpperCase()})`, xLabel: 'NFE (Gaussian data, exact score)', yLabel: '‖Δmean‖ + ‖Δcov‖_F', logX: true, logY: true,
+        referenceOrders: referenceOrdersFor(rows.map((r) => r.order)),
         series: rows.map((r) => ({ label: `${r.sampler} (${r.order.toFixed(2)})`, x: r.nfe, y: r.errors })),
-      }])));
+      }]));
     }
     await outputs.commit();
     const table = rows.map((r) => `  ${r.sampler.padEnd(12)} order ${r.order.toFixed(2)} (declared ${r.declared})   ${r.nfe.map((f, i) => `${f}: ${r.errors[i].toExponential(2)}`).join('  ')}`);
@@ -100,10 +101,14 @@ async function strongOrders(o: Record<string, unknown>, sde: sk.Sde, samplers: r
     return { sampler: s.name, nfe: counts.map((c) => c * s.nfePerStep!), errors: [...r.errors], order: r.order, interval: r.interval, declared: s.strongOrder };
   });
   if (o.plot) {
-    await outputs.stage('--plot', renderPng(figure([{
+    await stageFigure(outputs, '--plot', await figure([{
       kind: 'line', title: `strong error vs NFE (${sde.kind.toUpperCase()}, one Brownian path per row)`, xLabel: 'NFE', yLabel: 'RMS error at ε', logX: true, logY: true,
-      series: rows.map((r) => ({ label: `${r.sampler} (${r.order.toFixed(2)})`, x: r.nfe, y: r.errors })),
-    }])));
+      referenceOrders: referenceOrdersFor(rows.map((r) => r.order)),
+      series: rows.map((r) => ({
+        label: `${r.sampler} (${r.order.toFixed(2)} [${r.interval[0].toFixed(2)}, ${r.interval[1].toFixed(2)}])`, x: r.nfe, y: r.errors,
+        band: orderBand(r.nfe, r.errors, r.interval),
+      })),
+    }]));
   }
   await outputs.commit();
   const dash = (v: number | null): string => (v === null ? '—' : String(v));

@@ -4,9 +4,9 @@ import type { OptionSpec, Parsed } from '../args.js';
 import { checkSampler, dataPart, defaultGrid, denoiseStep, gridOf, noiseOf, SDE_NAMES } from '../specs.js';
 import { resolveScore, sampleJob } from '../sample-job.js';
 import { progressBar } from '../progress.js';
-import { figure, rangeOf } from '../plot/svg.js';
-import { renderPng } from '../plot/png.js';
-import { dataFileOf, planRun } from '../run-files.js';
+import { rangeOf } from '../plot/figure.js';
+import { figure } from '../plot/render.js';
+import { dataFileOf, figureFiles, planRun, stageFigure } from '../run-files.js';
 import { capThreads, checkMemory, sampleMemory } from '../limits.js';
 import { requireFiniteSamples } from '../finite.js';
 
@@ -69,8 +69,8 @@ export const sampleCommand: Command = {
     denoise: { kind: 'flag', help: 'final denoising step (Tweedie; a noise-free Euler step for CLD)' },
     noise: { kind: 'string', help: "step noise of fixed-grid samplers: stream (default, per step index) | brownian (one Brownian path per row, the same for every grid: strong errors, refinement studies)" },
     out: { kind: 'string', help: 'output FILE.json or FILE.csv (required)' },
-    plot: { kind: 'string', help: 'scatter plot PNG of the samples (beside the data when --data is given)' },
-    trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers)' },
+    plot: { kind: 'string', help: 'scatter plot PNG of the samples (beside the data when --data is given), with FILE.vl.json' },
+    trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers), with FILE.vl.json' },
     threads: { kind: 'int', min: 1, help: 'worker threads: the particles split by rows, the same samples bit for bit (fixed-grid samplers but pc)' },
     chunk: { kind: 'int', min: 1, help: 'rows sampled at a time (bounds the memory; the same samples bit for bit)' },
     'check-finite': { kind: 'int', default: 1, min: 0, help: 'stop at the first step whose state holds NaN or ±∞, checked every N steps (fixed-grid samplers; 0: off)' },
@@ -79,7 +79,7 @@ export const sampleCommand: Command = {
   async run(o) {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
-    const outputs = await planRun([['--out', out], ['--plot', o.plot], ['--trajectory', o.trajectory]], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)]]);
+    const outputs = await planRun([['--out', out], ...figureFiles('--plot', o.plot), ...figureFiles('--trajectory', o.trajectory)], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)]]);
     const be = await sk.getBackend(o.backend as string);
     const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined };
     const { sde, score, dim, data } = await resolveScore(source, be);
@@ -127,7 +127,7 @@ export const sampleCommand: Command = {
         ...(ref ? [{ kind: 'scatter' as const, title: `data (${data!.name})`, points: ref, x: xr, y: yr, color: '#555' }] : []),
         { kind: 'scatter' as const, title: `${o.sampler} samples (NFE ${r.nfe})`, points: pts, x: xr, y: yr },
       ];
-      await outputs.stage('--plot', renderPng(figure(panels)));
+      await stageFigure(outputs, '--plot', await figure(panels));
     }
     if (o.trajectory && r.trajectory && r.grid) {
       const idx = [0, 1, 2, 3, 4, 5].map((j) => Math.round((j * (r.trajectory!.length - 1)) / 5));
@@ -135,7 +135,7 @@ export const sampleCommand: Command = {
       const xr = rangeOf(frames[frames.length - 1], 2, 0);
       const yr = rangeOf(frames[frames.length - 1], 2, 1);
       const label = (i: number): string => (i < r.grid!.length ? `t = ${r.grid![i].toPrecision(3)}` : 'denoised');
-      await outputs.stage('--trajectory', renderPng(figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` })));
+      await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }));
     }
     await outputs.commit();
     print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });

@@ -2,9 +2,8 @@ import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { buildNet, checkPairing, defaultParam, makeSde, type ModelMeta, parameterisationOf, parseData, scoreModel, SDE_NAMES } from '../specs.js';
 import { progressBar } from '../progress.js';
-import { figure } from '../plot/svg.js';
-import { renderPng } from '../plot/png.js';
-import { dataFileOf, planRun } from '../run-files.js';
+import { figure } from '../plot/render.js';
+import { dataFileOf, figureFiles, planRun, stageFigure } from '../run-files.js';
 import { checkMemory, trainMemory } from '../limits.js';
 
 export const trainCommand: Command = {
@@ -26,14 +25,14 @@ export const trainCommand: Command = {
     lambda: { kind: 'number', default: 0.1, min: 0, help: 'QCSGM regulariser weight (--loss qc)' },
     ema: { kind: 'number', default: 0.99, min: 0, help: 'EMA decay of the parameters' },
     out: { kind: 'string', help: 'checkpoint path (required)' },
-    plot: { kind: 'string', help: 'write the training-loss curve to this PNG' },
+    plot: { kind: 'string', help: 'write the training-loss curve to this PNG (and its Vega-Lite specification to FILE.vl.json)' },
     ...COMMON,
   },
   async run(o) {
     if (!o.data) throw new Error('--data is required');
     if (!o.out) throw new Error('--out is required');
     if (!((o.ema as number) < 1)) throw new Error(`--ema must be below 1, got ${o.ema}`);
-    const outputs = await planRun([['--out', o.out], ['--plot', o.plot]], [['--data', dataFileOf(o.data)]]);
+    const outputs = await planRun([['--out', o.out], ...figureFiles('--plot', o.plot)], [['--data', dataFileOf(o.data)]]);
     const be = await sk.getBackend(o.backend as string);
     const data = await parseData(o.data as string);
     if (o['sigma-data'] !== undefined && o.sde !== 'edm') throw new Error(`--sigma-data is EDM's; it does not apply to --sde ${o.sde}`);
@@ -94,7 +93,7 @@ export const trainCommand: Command = {
     await outputs.stage('--out', await sk.encodeTrainState(r.state, { ...meta }));
     if (o.plot) {
       const steps = Float64Array.from(r.losses, (_, i) => i + 1);
-      await outputs.stage('--plot', renderPng(figure([{ kind: 'line', title: `${loss} loss (${sde.kind}, ${data.name})`, series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }])));
+      await stageFigure(outputs, '--plot', await figure([{ kind: 'line', title: `${loss} loss (${sde.kind}, ${data.name})`, series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }]));
     }
     await outputs.commit();
     const tail = r.losses.subarray(Math.max(0, r.losses.length - 50));

@@ -168,7 +168,10 @@ describe('scorekit CLI', () => {
     const out = p('demo');
     const r = run('demo', '--out', out, '--steps', '30', '--n', '200', '--nfe', '10', '--json');
     ok(r);
-    for (const f of ['samples.png', 'score-field.png', 'loss.png']) assert.deepEqual([...readFileSync(join(out, f)).subarray(0, 4)], PNG, f);
+    for (const f of ['samples.png', 'score-field.png', 'loss.png']) {
+      assert.deepEqual([...readFileSync(join(out, f)).subarray(0, 4)], PNG, f);
+      assert.ok(existsSync(join(out, f.replace(/\.png$/, '.vl.json'))), `${f} has its specification beside it`);
+    }
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     assert.equal(m.nfe, 10);
     assert.ok(Number.isFinite(m.mmd2.SSCS) && Number.isFinite(m.mmd2['Euler–Maruyama']));
