@@ -16,17 +16,16 @@ import { add, mul } from '../tensor/ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
-import type { GaussianPath } from '../sde/gaussian-path.js';
 import { convertPrediction } from '../sde/parameterisation.js';
 import { type MultistepState, type MultistepStepper, pushPast } from './stepper.js';
-import { checkOrder, epsHatOf, integrateGl, lagrange, memoCoefs, orderPlan, pathFor, sigmaTilde } from './multistep-common.js';
+import { checkOrder, integrateGl, lagrange, memoCoefs, orderPlan } from './multistep-common.js';
+import { pathDenoiser, type PathDenoiser } from './path-denoiser.js';
 
 /** x' = (α'/α)x + Σ_j c_j ε̂_j, or α'D to σ' = 0, with the past ε̂ kept. */
 function epsMultistep(
-  path: GaussianPath, score: ScoreFn, name: string, memory: number, orderAt: (i: number) => number,
+  { path, eps }: PathDenoiser, name: string, memory: number, orderAt: (i: number) => number,
   coefs: (times: readonly number[], t1: number) => readonly number[],
 ): MultistepStepper {
-  const eps = epsHatOf(path, score);
   return {
     kind: 'multistep', name, noiseDraws: 0, nfePerStep: 1, memory, orderAt,
     step(s: MultistepState, t, t1) {
@@ -55,20 +54,20 @@ export function deisTab(sde: Sde, score: ScoreFn, o: DeisOptions): MultistepStep
   const r = o.order ?? 3;
   const name = `deis-tab${r}`;
   checkOrder('deis', r, 3, o.steps);
-  const path = pathFor(sde, name);
-  const timeOf = (u: number) => path.timeOfLogSnr(-Math.log(u));
+  const p = pathDenoiser(sde, score, name);
+  const timeOf = (u: number) => p.path.timeOfLogSnr(-Math.log(u));
   const coefs = memoCoefs((times, t1) => times.map((_, j) =>
-    integrateGl((u) => lagrange(times, j, timeOf(u)), sigmaTilde(path, times[0]), sigmaTilde(path, t1), 24)));
-  return epsMultistep(path, score, name, r, orderPlan(r + 1, o.steps, false), coefs);
+    integrateGl((u) => lagrange(times, j, timeOf(u)), p.sigmaTilde(times[0]), p.sigmaTilde(t1), 24)));
+  return epsMultistep(p, name, r, orderPlan(r + 1, o.steps, false), coefs);
 }
 
 const AB: readonly (readonly number[])[] = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12], [55 / 24, -59 / 24, 37 / 24, -9 / 24]];
 
 /** iPNDM: fixed fourth-order Adams–Bashforth weights on the steps in σ̃. */
 export function ipndm(sde: Sde, score: ScoreFn, o: { readonly steps: number }): MultistepStepper {
-  const path = pathFor(sde, 'ipndm');
-  return epsMultistep(path, score, 'ipndm', 3, orderPlan(4, o.steps, false), (times, t1) => {
-    const dst = sigmaTilde(path, t1) - sigmaTilde(path, times[0]);
+  const p = pathDenoiser(sde, score, 'ipndm');
+  return epsMultistep(p, 'ipndm', 3, orderPlan(4, o.steps, false), (times, t1) => {
+    const dst = p.sigmaTilde(t1) - p.sigmaTilde(times[0]);
     return AB[times.length - 1].map((w) => w * dst);
   });
 }

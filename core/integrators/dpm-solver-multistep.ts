@@ -23,7 +23,8 @@ import { add, mul, sub } from '../tensor/ops/elementwise.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
 import { type MultistepStepper, pushPast } from './stepper.js';
-import { checkEta, checkOrder, denoiserOf, orderPlan, pathFor } from './multistep-common.js';
+import { checkOrder, orderPlan } from './multistep-common.js';
+import { checkOption, pathDenoiser } from './path-denoiser.js';
 
 export interface DpmppMultistepOptions {
   /** 1, 2 (2M) or 3 (3M). */
@@ -51,8 +52,7 @@ function differences(D: Tensor, past: readonly { t: number; value: Tensor }[], l
 export function dpmppMultistep(sde: Sde, score: ScoreFn, o: DpmppMultistepOptions): MultistepStepper {
   const name = o.order === 3 ? 'dpmpp-3m' : o.order === 2 ? 'dpmpp-2m' : `dpmpp-${o.order}m`;
   checkOrder(name, o.order, 3, o.steps);
-  const path = pathFor(sde, name);
-  const den = denoiserOf(path, score);
+  const { path, denoise: den } = pathDenoiser(sde, score, name);
   const orderAt = orderPlan(o.order, o.steps, o.lowerOrderFinal ?? o.steps < 10);
   const logSnr = (t: number) => path.logSnr(t);
   return {
@@ -102,13 +102,12 @@ export function dpmppSde(sde: Sde, score: ScoreFn, o: DpmppSdeOptions): Multiste
   checkOrder(name, o.order, 3, o.steps);
   if (o.order < 2) throw new RangeError(`${name}: the SDE variants are of order 2 or 3, got ${o.order}`);
   const eta = o.eta ?? 1;
-  checkEta(name, eta);
+  checkOption(name, 'η', eta);
   const sNoise = o.sNoise ?? 1;
   if (!(sNoise >= 0) || !Number.isFinite(sNoise)) throw new RangeError(`${name}: S_noise must be a finite number ≥ 0, got ${sNoise}`);
   const type = o.solverType ?? 'midpoint';
   if (!SDE_SOLVER_TYPES.includes(type)) throw new RangeError(`${name}: unknown solver type '${String(type)}' (${SDE_SOLVER_TYPES.join(', ')})`);
-  const path = pathFor(sde, name);
-  const den = denoiserOf(path, score);
+  const { path, denoise: den } = pathDenoiser(sde, score, name);
   const orderAt = orderPlan(o.order, o.steps, false);
   const logSnr = (t: number) => path.logSnr(t);
   const memory = o.order - 1;

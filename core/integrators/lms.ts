@@ -10,16 +10,16 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
 import { type MultistepStepper, pushPast } from './stepper.js';
-import { epsHatOf, integrateGl, lagrange, memoCoefs, orderPlan, pathFor, sigmaTilde } from './multistep-common.js';
+import { integrateGl, lagrange, memoCoefs, orderPlan } from './multistep-common.js';
+import { pathDenoiser } from './path-denoiser.js';
 
 export function lms(sde: Sde, score: ScoreFn, o: { readonly steps: number; readonly order?: number }): MultistepStepper {
   const order = o.order ?? 4;
   if (!Number.isInteger(order) || order < 1 || order > 4) throw new RangeError(`lms: order must be an integer from 1 to 4, got ${order}`);
-  const path = pathFor(sde, 'lms');
-  const eps = epsHatOf(path, score);
+  const { path, eps, sigmaTilde } = pathDenoiser(sde, score, 'lms');
   const coefs = memoCoefs((times, t1) => {
-    const nodes = times.map((t) => sigmaTilde(path, t));
-    return nodes.map((_, j) => integrateGl((u) => lagrange(nodes, j, u), nodes[0], sigmaTilde(path, t1), 4));
+    const nodes = times.map((t) => sigmaTilde(t));
+    return nodes.map((_, j) => integrateGl((u) => lagrange(nodes, j, u), nodes[0], sigmaTilde(t1), 4));
   });
   const orderAt = orderPlan(order, o.steps, false);
   return {

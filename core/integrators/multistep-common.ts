@@ -1,31 +1,9 @@
 /**
- * What the multistep samplers of a Gaussian path share (x = αx₀ + σε, λ = log(α/σ), σ̃ = σ/α):
- * the denoiser D = E[x₀|x] and ε̂ from the score (parameterisation.ts: D = (x + σ² s)/α,
- * ε̂ = −σ s), the order plan of a run (warm-up and lower-order final steps), exact integrals of
- * Lagrange bases by Gauss–Legendre quadrature, and a small dense solve for the UniPC weights.
+ * What the multistep samplers of a Gaussian path share (x = αx₀ + σε, λ = log(α/σ), σ̃ = σ/α) besides
+ * the denoiser and ε̂ of path-denoiser.ts: the order plan of a run (warm-up and lower-order final
+ * steps), the order check, exact integrals of Lagrange bases by Gauss–Legendre quadrature, and
+ * memoised step coefficients.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import type { ScoreFn } from '../sde/types.js';
-import type { Sde } from '../sde/sde.js';
-import { gaussianPathSupport } from './path-denoiser.js';
-import type { GaussianPath } from '../sde/gaussian-path.js';
-import { gaussianPathOf } from '../sde/path-sde.js';
-import { convertPrediction } from '../sde/parameterisation.js';
-
-/** The Gaussian path of an SDE the multistep samplers run on (a RangeError with the reason otherwise). */
-export function pathFor(sde: Sde, name: string): GaussianPath {
-  const p = gaussianPathOf(sde);
-  if (!p) throw new RangeError(`${name} ${gaussianPathSupport(sde)}`);
-  return p;
-}
-
-/** The model seen as a denoiser D(x, t) and as ε̂(x, t) (convertPrediction from the score). */
-export const denoiserOf = (path: GaussianPath, score: ScoreFn) => (x: Tensor, t: number): Tensor => convertPrediction(path, 'score', 'x0', t, x, score(x, t));
-export const epsHatOf = (path: GaussianPath, score: ScoreFn) => (x: Tensor, t: number): Tensor => convertPrediction(path, 'score', 'eps', t, x, score(x, t));
-
-/** σ̃ = σ/α (the EDM noise level of x̃ = x/α). */
-export const sigmaTilde = (path: GaussianPath, t: number): number => path.sigma(t) / path.alpha(t);
-
 /**
  * The order of step i (0-based) of an N-step run of a method of order `order`: the warm-up steps use
  * what the past holds, min(order, i + 1); with lower-order final steps also min(·, N − i)
@@ -39,11 +17,6 @@ export function orderPlan(order: number, steps: number, lowerOrderFinal: boolean
 export function checkOrder(name: string, order: number, max: number, steps: number): void {
   if (!Number.isInteger(order) || order < 1 || order > max) throw new RangeError(`${name}: order must be an integer from 1 to ${max}, got ${order}`);
   if (Number.isInteger(steps) && steps >= 1 && order > steps) throw new RangeError(`${name}: order ${order} needs at least ${order} steps, the grid has ${steps}`);
-}
-
-/** A RangeError unless η is a finite number ≥ 0. */
-export function checkEta(name: string, eta: number): void {
-  if (!(eta >= 0) || !Number.isFinite(eta)) throw new RangeError(`${name}: η must be a finite number ≥ 0, got ${eta}`);
 }
 
 // Gauss–Legendre nodes and weights on [−1, 1] (Newton on P_n from the Chebyshev guesses).

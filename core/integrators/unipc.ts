@@ -20,7 +20,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
 import { type MultistepStepper, pushPast } from './stepper.js';
-import { checkOrder, denoiserOf, orderPlan, pathFor } from './multistep-common.js';
+import { checkOrder, orderPlan } from './multistep-common.js';
+import { pathDenoiser } from './path-denoiser.js';
 import { solveDense } from '../linalg/dense.js';
 
 export type UniPcVariant = 'bh1' | 'bh2';
@@ -61,8 +62,7 @@ export function unipc(sde: Sde, score: ScoreFn, o: UniPcOptions): MultistepStepp
   const variant = o.variant ?? 'bh1';
   checkOrder('unipc', p, 3, o.steps);
   if (!UNIPC_VARIANTS.includes(variant)) throw new RangeError(`unipc: unknown variant '${String(variant)}' (${UNIPC_VARIANTS.join(', ')})`);
-  const path = pathFor(sde, 'unipc');
-  const den = denoiserOf(path, score);
+  const { path, denoise: den } = pathDenoiser(sde, score, 'unipc');
   const orderAt = orderPlan(p, o.steps, o.lowerOrderFinal ?? true);
   return {
     kind: 'multistep', name: `unipc-${variant}`, noiseDraws: 0, nfePerStep: 1, memory: p, orderAt,
