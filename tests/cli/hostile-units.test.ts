@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import * as sk from '../../index.js';
+import { craftedCheckpoint } from '../fixtures/crafted-checkpoint.js';
 import { checkProperty } from '../helpers.js';
 import { parseOptions, type OptionSpec } from '../../cli/args.js';
 import { parseNumericCsv } from '../../cli/csv.js';
@@ -130,17 +131,7 @@ describe('hostile input: checkpoints', () => {
     }), 100);
   });
   it('crafted headers (with a valid checksum) are refused by the header schema', () => {
-    const craft = (header: unknown, data = new Uint8Array(8)): Uint8Array => {
-      const h = new TextEncoder().encode(JSON.stringify(header));
-      const out = new Uint8Array(12 + h.length + data.length + 4);
-      out.set(sk.CHECKPOINT_MAGIC, 0);
-      const v = new DataView(out.buffer);
-      v.setUint32(8, h.length, true);
-      out.set(h, 12);
-      out.set(data, 12 + h.length);
-      v.setUint32(out.length - 4, sk.crc32(out.subarray(0, out.length - 4)), true);
-      return out;
-    };
+    const craft = (header: unknown): Uint8Array => craftedCheckpoint(header);
     const base = { format: 'scorekit-checkpoint', version: 2, meta: {}, dataBytes: 8, tensors: [{ name: 'a', dtype: 'float64', shape: [1], offset: 0, byteLength: 8 }] };
     assert.equal(sk.decodeCheckpoint(craft(base)).tensors.length, 1);
     const cases: [unknown, RegExp][] = [

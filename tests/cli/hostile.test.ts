@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as sk from '../../index.js';
+import { craftedCheckpoint } from '../fixtures/crafted-checkpoint.js';
 
 const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const bugFixture = new URL('../fixtures/internal-bug.js', import.meta.url).href;
@@ -73,15 +74,7 @@ function recode(src: string, dst: string, f: (c: { meta: Record<string, unknown>
 
 /** Raw bytes with a crafted header and a valid version-2 checksum. */
 function craftRaw(dst: string, header: unknown, data: Uint8Array): void {
-  const h = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(12 + h.length + data.length + 4);
-  out.set(sk.CHECKPOINT_MAGIC, 0);
-  const v = new DataView(out.buffer);
-  v.setUint32(8, h.length, true);
-  out.set(h, 12);
-  out.set(data, 12 + h.length);
-  v.setUint32(out.length - 4, sk.crc32(out.subarray(0, out.length - 4)), true);
-  writeFileSync(dst, out);
+  writeFileSync(dst, craftedCheckpoint(header, data));
 }
 
 function editBytes(src: string, dst: string, from: string, to: string): void {
