@@ -19,11 +19,7 @@ const MIX = sk.gmm({
 });
 
 function weakError(x: ArrayLike<number>): number {
-  const m = sk.metrics.sampleMoments(x, N, 2, 2);
-  const e = sk.gmmMoments(MIX);
-  const dm = Math.hypot(...m.mean.map((v, i) => v - e.mean[i]));
-  const dc = Math.sqrt(m.cov.flat().reduce((a, v, i) => a + (v - e.cov.flat()[i]) ** 2, 0));
-  return dm + dc;
+  return sk.momentError(sk.metrics.sampleMoments(x, N, 2, 2), sk.gmmMoments(MIX));
 }
 
 async function main(): Promise<void> {

@@ -101,8 +101,7 @@ async function main(): Promise<void> {
       exactAll.dispose();
       // the data part of the exact marginal at ε (CLD's marginal is over (x, v))
       const exact = sk.gmmMoments(marg, d);
-      const weakOf = (m: { mean: number[]; cov: number[][] }): number =>
-        Math.hypot(...m.mean.map((v, i) => v - exact.mean[i])) + Math.sqrt(m.cov.reduce((a, row, i) => a + row.reduce((q, v, j) => q + (v - exact.cov[i][j]) ** 2, 0), 0));
+      const weakOf = (m: sk.Moments): number => sk.momentError(m, exact);
       // the Monte-Carlo floor: a second set of exact samples
       const second = sk.gmmSample(marg, sk.random.key(6), N);
       const sx = await second.data() as Float64Array;

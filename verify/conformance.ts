@@ -222,10 +222,8 @@ export async function nfeCheck(s: sk.Sampler, o: { readonly n?: number; readonly
     const cols = r.x.shape[1];
     r.x.dispose();
     const m = sk.metrics.sampleMoments(vals, n, cols, d);
-    const dm = Math.hypot(...m.mean.map((v, i) => v - exact.mean[i]));
-    const dP = Math.sqrt(m.cov.reduce((a, row, i) => a + row.reduce((q, v, j) => q + (v - exact.cov[i][j]) ** 2, 0), 0));
     nfes.push(r.nfe);
-    errors.push(dm + dP);
+    errors.push(sk.momentError(m, exact));
   }
   // standard errors of the sample mean (√(tr P/n)) and covariance (≈ ‖P‖_F √(2/n)) of exact samples
   const tr = exact.cov.reduce((a, row, i) => a + row[i], 0);
