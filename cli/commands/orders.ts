@@ -8,6 +8,7 @@
  */
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
+import type { Parsed } from '../args.js';
 import { checkSampler, makeSde, SDE_NAMES } from '../specs.js';
 import { figure } from '../plot/render.js';
 import { orderBand, referenceOrdersFor } from '../plot/order-lines.js';
@@ -77,7 +78,7 @@ export const ordersCommand: Command = {
   },
 };
 
-async function strongOrders(o: Record<string, unknown>, sde: sk.Sde, samplers: readonly sk.FixedGridSampler[], counts: readonly number[], eps: number, outputs: Awaited<ReturnType<typeof planRun>>): Promise<void> {
+async function strongOrders(o: Parsed, sde: sk.Sde, samplers: readonly sk.FixedGridSampler[], counts: readonly number[], eps: number, outputs: Awaited<ReturnType<typeof planRun>>): Promise<void> {
   const data = sk.gmm(STRONG_DATA);
   const score = sk.exactScore(sde, data);
   const key = sk.random.key(o.seed as number);
@@ -114,5 +115,5 @@ async function strongOrders(o: Record<string, unknown>, sde: sk.Sde, samplers: r
   const dash = (v: number | null): string => (v === null ? '—' : String(v));
   const table = rows.map((r) => `  ${r.sampler.padEnd(12)} order ${r.order.toFixed(2)} [${r.interval[0].toFixed(2)}, ${r.interval[1].toFixed(2)}] (declared ${dash(r.declared)})   ${r.nfe.map((f, i) => `${f}: ${r.errors[i].toExponential(2)}`).join('  ')}`);
   const notes = skipped.map((m) => `  (left out: ${m})`);
-  print(o as never, `strong errors on ${sde.kind} (NFE: RMS error; 95% interval)\n${[...table, ...notes].join('\n')}`, { sde: sde.kind, strong: true, rows, skipped });
+  print(o, `strong errors on ${sde.kind} (NFE: RMS error; 95% interval)\n${[...table, ...notes].join('\n')}`, { sde: sde.kind, strong: true, rows, skipped });
 }
