@@ -1,6 +1,7 @@
 /**
  * Optimisers as pure functions on parameter trees (optax-style): Adam (Kingma & Ba 2015) and AdamW
- * (decoupled weight decay, Loshchilov & Hutter 2019), linear learning-rate warm-up, clipping of the
+ * (decoupled weight decay, Loshchilov & Hutter 2019), linear learning-rate warm-up, cosine decay
+ * (SGDR, Loshchilov & Hutter 2017, without restarts), clipping of the
  * global gradient norm, and an exponential moving average of the parameters (score_sde: EMA 0.999
  * for CLD toys, 0.9999 on images).
  */
@@ -21,6 +22,11 @@ export interface AdamConfig {
   readonly warmup?: number;
   /** Clip the global gradient norm to this value (score_sde: 1). */
   readonly gradClip?: number;
+  /**
+   * Cosine decay after the warm-up: lr·(f + (1 − f)·(1 + cos(π·s/S))/2) at step s after the warm-up, S = `steps`
+   * (the run's length), f = `final` (the fraction of lr left at the end); lr·f after S.
+   */
+  readonly decay?: { readonly kind: 'cosine'; readonly steps: number; readonly final: number };
 }
 
 export interface AdamState<P> {
@@ -37,6 +43,10 @@ export function checkAdam(c: AdamConfig): void {
   if (c.weightDecay !== undefined && !(c.weightDecay >= 0)) errs.push(`weightDecay must be ≥ 0, got ${c.weightDecay}`);
   if (c.warmup !== undefined && !(Number.isInteger(c.warmup) && c.warmup >= 0)) errs.push(`warmup must be an integer ≥ 0, got ${c.warmup}`);
   if (c.gradClip !== undefined && !(c.gradClip > 0)) errs.push(`gradClip must be > 0, got ${c.gradClip}`);
+  if (c.decay !== undefined) {
+    if (!(Number.isInteger(c.decay.steps) && c.decay.steps >= 1)) errs.push(`decay.steps must be an integer ≥ 1, got ${c.decay.steps}`);
+    if (!(c.decay.final >= 0 && c.decay.final <= 1)) errs.push(`decay.final must lie in [0, 1], got ${c.decay.final}`);
+  }
   if (errs.length) throw new RangeError(`Adam: ${errs.join('; ')}`);
 }
 
@@ -53,7 +63,11 @@ export function globalNorm(tree: unknown): Tensor {
 }
 
 export function learningRate(c: AdamConfig, step: number): number {
-  return c.warmup ? c.lr * Math.min(1, step / c.warmup) : c.lr;
+  const warm = c.warmup ? Math.min(1, step / c.warmup) : 1;
+  if (!c.decay) return c.lr * warm;
+  const f = c.decay.final;
+  const s = Math.min(Math.max(step - (c.warmup ?? 0), 0), c.decay.steps) / c.decay.steps;
+  return c.lr * warm * (f + ((1 - f) * (1 + Math.cos(Math.PI * s))) / 2);
 }
 
 /** One Adam(W) update; `step` counts from 1. */

@@ -77,6 +77,17 @@ describe('optimisers', () => {
     assert.equal(sk.learningRate({ lr: 1, warmup: 10 }, 5), 0.5);
     assert.equal(sk.learningRate({ lr: 1, warmup: 10 }, 20), 1);
   });
+  it('cosine decay: full rate after the warm-up, half-way at the midpoint, the final fraction at the end and after', () => {
+    const c = { lr: 2, warmup: 10, decay: { kind: 'cosine' as const, steps: 100, final: 0.1 } };
+    assert.equal(sk.learningRate(c, 5), 1 * (0.1 + 0.9));
+    assert.equal(sk.learningRate(c, 10), 2);
+    assert.ok(Math.abs(sk.learningRate(c, 60) - 2 * (0.1 + 0.45)) < 1e-12);
+    assert.ok(Math.abs(sk.learningRate(c, 110) - 0.2) < 1e-12);
+    assert.ok(Math.abs(sk.learningRate(c, 500) - 0.2) < 1e-12);
+    for (let s = 11; s <= 110; s++) assert.ok(sk.learningRate(c, s) <= sk.learningRate(c, s - 1) + 1e-15, `not decreasing at ${s}`);
+    assert.throws(() => sk.checkAdam({ lr: 1, decay: { kind: 'cosine', steps: 0, final: 0.1 } }), /decay\.steps/);
+    assert.throws(() => sk.checkAdam({ lr: 1, decay: { kind: 'cosine', steps: 10, final: 1.5 } }), /decay\.final/);
+  });
   it('gradient clipping bounds the first step by lr regardless of the gradient scale', () => {
     const p = { w: sk.zeros([2]) };
     const g = { w: sk.fromArray([3e6, 4e6]) };
