@@ -166,15 +166,21 @@ describe('scorekit CLI', () => {
 
   it('demo writes its figures and metrics (short run)', () => {
     const out = p('demo');
-    const r = run('demo', '--out', out, '--steps', '30', '--n', '200', '--nfe', '10', '--json');
+    const r = run('demo', '--out', out, '--steps', '30', '--n', '200', '--nfe', '10', '--evals', '3', '--json');
     ok(r);
-    for (const f of ['samples.png', 'score-field.png', 'loss.png']) {
+    for (const f of ['samples.png', 'score-field.png', 'loss.png', 'quality-vs-time.png']) {
       assert.deepEqual([...readFileSync(join(out, f)).subarray(0, 4)], PNG, f);
       assert.ok(existsSync(join(out, f.replace(/\.png$/, '.vl.json'))), `${f} has its specification beside it`);
     }
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     assert.equal(m.nfe, 10);
     assert.ok(Number.isFinite(m.mmd2.SSCS) && Number.isFinite(m.mmd2['Euler–Maruyama']));
+    assert.deepEqual(m.qualityCurve.map((c: { step: number }) => c.step), [10, 20, 30]);
+    assert.ok(m.qualityCurve.every((c: { mmd2Bandwidth05: number; slicedWasserstein2: number }) => Number.isFinite(c.mmd2Bandwidth05) && c.slicedWasserstein2 > 0));
+    assert.equal(m.null.pairs, 20);
+    assert.ok(m.null.mmd2Bandwidth05.q95 >= m.null.mmd2Bandwidth05.median && m.null.slicedWasserstein2.q95 > 0);
     assert.ok(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')).totalSeconds > 0);
+    badInput(['demo', '--out', p('demo-bad'), '--lr-final', '2'], /--lr-final .* \[0, 1\]/, p('demo-bad'));
+    badInput(['demo', '--out', p('demo-bad'), '--ema', '1'], /--ema must lie in \[0, 1\)/, p('demo-bad'));
   });
 });

@@ -92,7 +92,7 @@ async function cliHashes(dir: string): Promise<Record<string, string>> {
     hashes[`train ${sde} ${loss} → sample ${sampler}`] = sha(readFileSync(out));
   }
   const demo = join(dir, 'demo');
-  await cli(['demo', '--steps', '25', '--n', '120', '--nfe', '12', '--width', '16', '--out', demo, '--json']);
+  await cli(['demo', '--backend', 'cpu', '--steps', '25', '--n', '120', '--nfe', '12', '--width', '16', '--batch', '64', '--evals', '2', '--out', demo, '--json']);
   hashes['demo metrics.json'] = sha(readFileSync(join(demo, 'metrics.json')));
   return hashes;
 }
