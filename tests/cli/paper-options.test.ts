@@ -100,6 +100,19 @@ describe('scorekit sample: the papers\' settings', () => {
     badInput(['train', '--data', 'checkerboard', '--sde', 'vp', '--beta-max', '0', '--steps', '2', '--out', p('never.ckpt')], /--beta-max must be > 0/, p('never.ckpt'));
   });
 
+  it('orders and nll take the SDE flags, orders --sscs-variant', () => {
+    const errors = (...extra: string[]): number[] => {
+      const r = runCli('orders', '--sde', 'cld', '--samplers', 'sscs', '--steps', '4,8', '--json', ...extra);
+      ok(r);
+      return (JSON.parse(r.stdout) as { rows: { errors: number[] }[] }).rows[0].errors;
+    };
+    const strang = errors();
+    assert.deepEqual(errors('--sscs-variant', 'strang'), strang);
+    assert.notDeepEqual(errors('--sscs-variant', 'official', '--M', '1'), strang);
+    badInput(['orders', '--sde', 'cld', '--samplers', 'em', '--steps', '4,8', '--sscs-variant', 'official'], /--sscs-variant is read by sscs/);
+    badInput(['nll', '--score', 'exact', '--data', `gmm:${p('g.json')}`, '--sde', 'vp', '--M', '1', '--n', '5'], /--M applies to --sde cld, not vp/);
+  });
+
   it('--config holds any option, the command line overrides it, and every output holds the options it ran with', () => {
     writeFileSync(p('c.json'), JSON.stringify({ score: 'exact', data: `gmm:${p('g.json')}`, sde: 'cld', sampler: 'sscs', 'sscs-variant': 'official', grid: 'quadratic', nfe: 6, denoise: true, n: 40 }));
     ok(runCli('sample', '--config', p('c.json'), '--out', p('c1.json')));
