@@ -135,7 +135,7 @@ export const sampleCommand: Command = {
         ...(ref ? [{ kind: 'scatter' as const, title: `data (${data!.name})`, points: ref, x: xr, y: yr, color: '#555' }] : []),
         { kind: 'scatter' as const, title: `${o.sampler} samples (NFE ${r.nfe})`, points: pts, x: xr, y: yr },
       ];
-      await stageFigure(outputs, '--plot', await figure(panels));
+      await stageFigure(outputs, '--plot', await figure(panels), config);
     }
     if (o.trajectory && r.trajectory && r.grid) {
       const idx = [0, 1, 2, 3, 4, 5].map((j) => Math.round((j * (r.trajectory!.length - 1)) / 5));
@@ -143,7 +143,7 @@ export const sampleCommand: Command = {
       const xr = rangeOf(frames[frames.length - 1], 2, 0);
       const yr = rangeOf(frames[frames.length - 1], 2, 1);
       const label = (i: number): string => (i < r.grid!.length ? `t = ${r.grid![i].toPrecision(3)}` : 'denoised');
-      await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }));
+      await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }), config);
     }
     await outputs.commit();
     print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });
