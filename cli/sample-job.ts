@@ -4,8 +4,7 @@
  */
 import * as sk from '../index.js';
 import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, type ModelMeta, noiseOf, parseData, scoreFnOf } from './specs.js';
-import { sdeFromFlags } from './sde-options.js';
-import { InputError } from './errors.js';
+import { refuseWithCheckpoint, sdeFromFlags } from './sde-options.js';
 import { checkModelCheckpoint } from './model-meta.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
@@ -33,8 +32,7 @@ export async function resolveScore(src: ScoreSource, be: sk.Backend): Promise<{ 
   if (!!src.ckpt === !!src.score) throw new Error('give exactly one of --ckpt CKPT and --score exact');
   let data = src.data ? await parseData(src.data) : undefined;
   if (src.ckpt) {
-    const given = Object.keys(src.sdeFlags ?? {});
-    if (given.length) throw new InputError(`--${given[0]}: a checkpoint fixes its SDE (${src.ckpt}); the SDE flags apply with --score exact`);
+    refuseWithCheckpoint(src.sdeFlags ?? {}, src.ckpt);
     const m = await modelFromCheckpoint(src.ckpt, be);
     // the data a checkpoint names is used for plots only when it is a toy set: a checkpoint never makes the program read a file
     if (!data && sk.isToyName(m.meta.data)) data = await parseData(m.meta.data);

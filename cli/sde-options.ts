@@ -43,6 +43,12 @@ export const SDE_OPTIONS: Record<string, OptionSpec> = Object.fromEntries(FLAGS.
 export const sdeFlagsGiven = (o: Parsed): Record<string, number> =>
   Object.fromEntries(FLAGS.filter(([flag]) => o[flag] !== undefined).map(([flag]) => [flag, o[flag] as number]));
 
+/** A checkpoint fixes its SDE: no SDE flag goes with one. */
+export function refuseWithCheckpoint(flags: Readonly<Record<string, number>>, ckpt: string): void {
+  const given = Object.keys(flags);
+  if (given.length) throw new InputError(`--${given[0]}: a checkpoint fixes its SDE (${ckpt}); the SDE flags apply with --score exact`);
+}
+
 /** The SDE config of the flags given for `sde` (an error for a flag of another SDE or a bad value). */
 export function sdeConfigOf(sde: string, o: Parsed): Record<string, number> {
   const cfg: Record<string, number> = {};

@@ -1,7 +1,7 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import { parseData } from '../specs.js';
-import { SDE_OPTIONS, sdeFlagsGiven, sdeFromFlags } from '../sde-options.js';
+import { refuseWithCheckpoint, SDE_OPTIONS, sdeFlagsGiven, sdeFromFlags } from '../sde-options.js';
 import { modelFromCheckpoint } from '../sample-job.js';
 import { checkMemory, nllMemory } from '../limits.js';
 
@@ -25,8 +25,7 @@ export const nllCommand: Command = {
     const data = await parseData(o.data as string);
     let sde: sk.Sde;
     let score: sk.ScoreFn;
-    const given = Object.keys(sdeFlagsGiven(o));
-    if (o.ckpt && given.length) throw new Error(`--${given[0]}: a checkpoint fixes its SDE (${o.ckpt}); the SDE flags apply with --score exact`);
+    if (o.ckpt) refuseWithCheckpoint(sdeFlagsGiven(o), o.ckpt as string);
     if (o.ckpt) ({ sde, score } = await modelFromCheckpoint(o.ckpt as string, be));
     else {
       if (o.score !== 'exact' || !data.gmm) throw new Error("--score exact needs --data gmm:FILE.json");

@@ -108,7 +108,7 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const run = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, sdeFlags: source.sdeFlags, checkFinite: o['check-finite'] as number, noise: o.noise as string | undefined,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number, noise: o.noise as string | undefined,
       }), { threads: capThreads(threads ?? 1, o.n as number), chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuning, n: o.n as number, d: dim, steps, eps, backend: be, grid,

@@ -42,6 +42,9 @@ describe('scorekit sample: the papers\' settings', () => {
       assert.deepEqual(read(p(`${v}.json`)).samples, await library(sk.cldSde(), 'sscs', { steps: 6, grid: 'quadratic', sscsVariant: v }));
     }
     assert.deepEqual(await library(sk.cldSde(), 'sscs', { steps: 6, grid: 'quadratic' }), read(p('strang.json')).samples);
+    // worker threads rebuild the same run, the variant and the SDE flags included
+    ok(runCli(...exact, '--sde', 'cld', '--M', '1', '--sampler', 'sscs', '--sscs-variant', 'official', '--grid', 'quadratic', '--steps', '6', '--threads', '2', '--out', p('threads.json')));
+    assert.deepEqual(read(p('threads.json')).samples, await library(sk.cldSde({ M: 1 }), 'sscs', { steps: 6, grid: 'quadratic', sscsVariant: 'official' }));
     assert.notDeepEqual(read(p('official.json')).samples, read(p('strang.json')).samples);
     badInput([...exact, '--sde', 'cld', '--sampler', 'sscs', '--sscs-variant', 'leapfrog', '--out', p('never.json')], /--sscs-variant must be one of strang, official, got 'leapfrog'/, p('never.json'));
   });
