@@ -14,6 +14,7 @@ export const COMMON: Record<string, OptionSpec> = {
   backend: { kind: 'string', default: 'cpu', help: "backend spec, e.g. 'cpu' or 'cpu:float32'" },
   json: { kind: 'flag', help: 'machine-readable output on stdout' },
   debug: { kind: 'flag', help: 'print the stack of an internal error' },
+  config: { kind: 'string', help: 'JSON file of options by flag name, e.g. {"steps": 20}; flags on the command line override it' },
   'max-memory': { kind: 'number', min: 0, help: "refuse runs estimated to need more memory than this (GiB; default half the machine's)" },
 };
 

@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { helpText, parseOptions } from './args.js';
 import type { Command } from './command.js';
+import { withConfig } from './config-file.js';
 import { EXIT_BAD_INPUT, firstLine, report } from './errors.js';
 import { abortOutputs } from '../io/outputs.js';
 import { demoCommand } from './commands/demo.js';
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(helpText(cmd.usage, cmd.summary, cmd.options));
     return;
   }
-  const parsed = parseOptions(rest, cmd.options);
+  const parsed = parseOptions(await withConfig(rest, cmd.options), cmd.options);
   if (E.isLeft(parsed)) fail(parsed.left.join('; '));
   await cmd.run(parsed.right);
 }

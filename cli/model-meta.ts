@@ -116,6 +116,13 @@ const sdeCheck: Check = (v, at) => {
 };
 
 /** The metadata fields of a training checkpoint (ModelMeta of cli/specs.ts and saveTrainState's counters). */
+/** The options a run used (train's --config form): an object of numbers, strings and booleans. */
+const optionValues: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object`;
+  const bad = Object.entries(v).find(([, x]) => !['number', 'string', 'boolean'].includes(typeof x));
+  return bad ? `${at}.${bad[0]} must be a number, string or boolean, got ${show(bad[1])}` : undefined;
+};
+
 export const META_SCHEMA: Record<string, { readonly check: Check; readonly optional?: boolean }> = {
   format: { check: oneOf(['scorekit-model']) },
   version: { check: oneOf([1]) },
@@ -129,6 +136,7 @@ export const META_SCHEMA: Record<string, { readonly check: Check; readonly optio
   step: { check: intIn(0, Number.MAX_SAFE_INTEGER) },
   adamStep: { check: intIn(0, Number.MAX_SAFE_INTEGER) },
   hasEma: { check: bool },
+  config: { check: optionValues, optional: true },
 };
 
 export interface CheckedModel {

@@ -19,8 +19,8 @@ export function figureFiles(flag: string, path: unknown): [string, unknown][] {
   return [[flag, path], [`${flag} spec`, typeof path === 'string' && path !== '' ? specPathOf(path) : undefined]];
 }
 
-/** Stage a figure planned with figureFiles. */
-export async function stageFigure(outputs: OutputPlan, flag: string, fig: Figure): Promise<void> {
+/** Stage a figure planned with figureFiles; `config`, the options of the run, goes into its specification's usermeta (which rendering ignores). */
+export async function stageFigure(outputs: OutputPlan, flag: string, fig: Figure, config?: Record<string, unknown>): Promise<void> {
   await outputs.stage(flag, fig.png);
-  await outputs.stage(`${flag} spec`, fig.spec);
+  await outputs.stage(`${flag} spec`, config ? JSON.stringify({ ...(JSON.parse(fig.spec) as object), usermeta: { config } }) + '\n' : fig.spec);
 }

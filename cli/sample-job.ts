@@ -3,7 +3,8 @@
  * same run as a sample job that worker threads rebuild (`--threads`, `--chunk`: sampleParallel).
  */
 import * as sk from '../index.js';
-import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, makeSde, type ModelMeta, noiseOf, parseData, scoreFnOf } from './specs.js';
+import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, type ModelMeta, noiseOf, parseData, scoreFnOf } from './specs.js';
+import { refuseWithCheckpoint, sdeFromFlags } from './sde-options.js';
 import { checkModelCheckpoint } from './model-meta.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
@@ -22,6 +23,8 @@ export interface ScoreSource {
   readonly score?: string;
   readonly data?: string;
   readonly sde?: string;
+  /** The SDE flags of --score exact (--sigma-max, --M, …, by flag name); a checkpoint fixes its SDE. */
+  readonly sdeFlags?: Record<string, number>;
 }
 
 /** The SDE, score and data dimension of a run (and its data, when known, for plots). */
@@ -29,6 +32,7 @@ export async function resolveScore(src: ScoreSource, be: sk.Backend): Promise<{ 
   if (!!src.ckpt === !!src.score) throw new Error('give exactly one of --ckpt CKPT and --score exact');
   let data = src.data ? await parseData(src.data) : undefined;
   if (src.ckpt) {
+    refuseWithCheckpoint(src.sdeFlags ?? {}, src.ckpt);
     const m = await modelFromCheckpoint(src.ckpt, be);
     // the data a checkpoint names is used for plots only when it is a toy set: a checkpoint never makes the program read a file
     if (!data && sk.isToyName(m.meta.data)) data = await parseData(m.meta.data);
@@ -37,7 +41,7 @@ export async function resolveScore(src: ScoreSource, be: sk.Backend): Promise<{ 
   if (src.score !== 'exact') throw new Error(`--score must be 'exact', got '${src.score}'`);
   if (!data?.gmm) throw new Error('--score exact needs --data gmm:FILE.json (the exact score is known for mixtures)');
   if (!src.sde) throw new Error('--score exact needs --sde');
-  const sde = makeSde(src.sde);
+  const sde = sdeFromFlags(src.sde, src.sdeFlags ?? {});
   return { sde, score: sk.exactScore(sde, data.gmm), dim: data.dim, data };
 }
 

@@ -32,7 +32,7 @@ export const SDE_NAMES = ['ve', 'vp', 'subvp', 'cld', 'edm', 'rf', 'vp-cosine', 
 
 export function makeSde(name: string, cfg: Record<string, number> = {}): sk.Sde {
   switch (name) {
-    case 've': return sk.veSde({ sigmaMin: cfg.sigmaMin ?? 0.01, sigmaMax: cfg.sigmaMax ?? 10 });
+    case 've': return sk.veSde(cfg);
     case 'vp': return sk.vpSde(cfg);
     case 'subvp': return sk.subVpSde(cfg);
     case 'cld': return sk.cldSde(cfg);
@@ -81,6 +81,8 @@ export interface ModelMeta {
   readonly lambda?: number;
   /** What the network predicts (absent: the scaled score of VE/VP/sub-VP, or CLD's velocity score). */
   readonly param?: sk.Parameterisation;
+  /** The options of the training run, as --config reads them. */
+  readonly config?: Record<string, number | string | boolean>;
 }
 
 /** The network of a model description (its Fourier buffer comes from the stored key). */

@@ -1,6 +1,7 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
-import { makeSde, parseData } from '../specs.js';
+import { parseData } from '../specs.js';
+import { refuseWithCheckpoint, SDE_OPTIONS, sdeFlagsGiven, sdeFromFlags } from '../sde-options.js';
 import { modelFromCheckpoint } from '../sample-job.js';
 import { checkMemory, nllMemory } from '../limits.js';
 
@@ -14,6 +15,7 @@ export const nllCommand: Command = {
     data: { kind: 'string', help: 'data to evaluate (required)' },
     sde: { kind: 'string', help: 've | vp | subvp | edm | rf | vp-cosine | vp-logsnr (with --score exact)' },
     n: { kind: 'int', default: 200, min: 1, help: 'number of data points' },
+    ...SDE_OPTIONS,
     ...COMMON,
   },
   async run(o) {
@@ -23,11 +25,12 @@ export const nllCommand: Command = {
     const data = await parseData(o.data as string);
     let sde: sk.Sde;
     let score: sk.ScoreFn;
+    if (o.ckpt) refuseWithCheckpoint(sdeFlagsGiven(o), o.ckpt as string);
     if (o.ckpt) ({ sde, score } = await modelFromCheckpoint(o.ckpt as string, be));
     else {
       if (o.score !== 'exact' || !data.gmm) throw new Error("--score exact needs --data gmm:FILE.json");
       if (!o.sde) throw new Error('--score exact needs --sde');
-      sde = makeSde(o.sde as string);
+      sde = sdeFromFlags(o.sde as string, o);
       score = sk.exactScore(sde, data.gmm);
     }
     if (sde.kind === 'cld') throw new Error('nll for CLD needs the initial-velocity marginalisation, not implemented yet; use a model of a Gaussian path (ve, vp, subvp, edm, rf, vp-cosine, vp-logsnr)');

@@ -9,7 +9,9 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
 import type { Parsed } from '../args.js';
-import { checkSampler, makeSde, SDE_NAMES } from '../specs.js';
+import { checkSampler, SDE_NAMES } from '../specs.js';
+import { SDE_OPTIONS, sdeFromFlags } from '../sde-options.js';
+import { tuningOf } from './sample.js';
 import { figure } from '../plot/render.js';
 import { orderBand, referenceOrdersFor } from '../plot/order-lines.js';
 import { figureFiles, planRun, stageFigure } from '../run-files.js';
@@ -29,13 +31,15 @@ export const ordersCommand: Command = {
     samplers: { kind: 'string', help: `comma-separated: ${MEASURABLE.join(', ')} (default: those that apply to the SDE)` },
     steps: { kind: 'string', default: '10,20,40,80,160', help: 'comma-separated step counts' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε' },
+    'sscs-variant': { kind: 'string', help: "SSCS's splitting: strang (default) | official (CLD-SGM's code); read by sscs" },
+    ...SDE_OPTIONS,
     plot: { kind: 'string', help: 'log-log plot of error versus NFE with reference slopes (PNG, its Vega-Lite specification beside it as FILE.vl.json)' },
     strong: { kind: 'flag', help: `strong orders on one Brownian path per row instead, against ShARK at 8× the finest steps (default: the samplers that declare one; --samplers any of ${STRONG.join(', ')})` },
     ...COMMON,
   },
   async run(o) {
     const outputs = await planRun(figureFiles('--plot', o.plot), []);
-    const sde = makeSde(o.sde as string);
+    const sde = sdeFromFlags(o.sde as string, o);
     const counts = (o.steps as string).split(',').map((v) => Number(v));
     if (counts.length < 2 || !counts.every((c) => Number.isInteger(c) && c >= 1)) throw new Error(`--steps must list at least two positive integers, got '${o.steps}'`);
     const strong = !!o.strong;
@@ -51,6 +55,8 @@ export const ordersCommand: Command = {
       }
       return s as sk.FixedGridSampler;
     });
+    const { sscsVariant } = tuningOf(o);
+    if (sscsVariant && !samplers.some((s) => s.options.includes('sscsVariant'))) throw new Error(`--sscs-variant is read by sscs, which --samplers does not list`);
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
     if (strong) return strongOrders(o, sde, samplers, counts, eps, outputs);
@@ -58,7 +64,7 @@ export const ordersCommand: Command = {
     const mom = (g: sk.Gmm): sk.Moments => ({ mean: g.means[0], cov: g.covs[0] });
     const score = sk.exactScore(sde, gauss);
     const rows = samplers.map((s) => {
-      const stepper = (steps: number) => s.stepper(sde, score, { steps, eps });
+      const stepper = (steps: number) => s.stepper(sde, score, { steps, eps, sscsVariant });
       const r = sk.weakOrder({
         stepper, grid: (k) => sk.orderGridOf(s, sde, k, eps), stepCounts: counts,
         initial: mom(sk.marginal(sde, gauss, sde.T)), exact: mom(sk.marginal(sde, gauss, eps)),

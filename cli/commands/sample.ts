@@ -9,6 +9,9 @@ import { figure } from '../plot/render.js';
 import { dataFileOf, figureFiles, planRun, stageFigure } from '../run-files.js';
 import { capThreads, checkMemory, sampleMemory } from '../limits.js';
 import { requireFiniteSamples } from '../finite.js';
+import { DEFAULT_STEPS, stepsOf } from '../nfe.js';
+import { SDE_OPTIONS, sdeFlagsGiven, sdeFlagsOf } from '../sde-options.js';
+import { effectiveConfig } from '../config-file.js';
 
 type Tuning = number | string | boolean;
 
@@ -40,6 +43,7 @@ const TUNING: Record<sk.SamplerOptionName, { flag: string; spec: OptionSpec; par
   sTmin: { flag: 's-tmin', spec: { kind: 'number', help: 'churn only where σ/α ≥ S_tmin (default 0)' } },
   sTmax: { flag: 's-tmax', spec: { kind: 'number', help: 'churn only where σ/α ≤ S_tmax (default ∞)' } },
   sNoise: { flag: 's-noise', spec: { kind: 'number', help: 'scale S_noise > 0 of the fresh noise (default 1)' } },
+  sscsVariant: { flag: 'sscs-variant', spec: { kind: 'string', help: "SSCS's splitting: strang (default: score at the step's midpoint) | official (CLD-SGM's code: score at the step start)" }, parse: oneOf('sscs-variant', sk.SSCS_VARIANTS) },
 };
 
 const tuningOptions: Record<string, OptionSpec> = Object.fromEntries(Object.entries(TUNING).map(([name, { flag, spec }]) => {
@@ -61,7 +65,9 @@ export const sampleCommand: Command = {
     data: { kind: 'string', help: 'data (for --score exact, and for the plot)' },
     sde: { kind: 'string', help: `${SDE_NAMES.join(' | ')} (with --score exact)` },
     sampler: { kind: 'string', default: 'em', help: `${sk.SAMPLER_NAMES.join(' | ')} (scorekit samplers lists them)` },
-    steps: { kind: 'int', default: 100, min: 1, help: 'sampler steps' },
+    steps: { kind: 'int', min: 1, help: `sampler steps (default ${DEFAULT_STEPS})` },
+    nfe: { kind: 'int', min: 1, help: "score evaluations instead of --steps, counting --denoise's as CLD-SGM does (fixed-grid samplers; must be reachable exactly)" },
+    ...SDE_OPTIONS,
     n: { kind: 'int', default: 1000, min: 1, help: 'number of samples' },
     eps: { kind: 'number', default: 1e-3, help: 'sampling end time ε ∈ (0, T)' },
     grid: { kind: 'string', help: "time grid of fixed-grid samplers: uniform | quadratic (CLD-SGM's) | karras (EDM's ρ = 7 in σ/α, ending on the data: no --denoise) | logsnr (uniform in log-SNR, DPM-Solver's); the last two on Gaussian paths. Default: karras on edm, logsnr on vp-cosine and vp-logsnr, uniform elsewhere" },
@@ -79,21 +85,22 @@ export const sampleCommand: Command = {
   async run(o) {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
-    const outputs = await planRun([['--out', out], ...figureFiles('--plot', o.plot), ...figureFiles('--trajectory', o.trajectory)], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)]]);
+    const outputs = await planRun([['--out', out], ...figureFiles('--plot', o.plot), ...figureFiles('--trajectory', o.trajectory)], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)], ['--config', o.config]]);
     const be = await sk.getBackend(o.backend as string);
-    const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined };
+    const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined, sdeFlags: sdeFlagsGiven(o) };
     const { sde, score, dim, data } = await resolveScore(source, be);
     const eps = o.eps as number;
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
-    checkMemory(sampleMemory({ n: o.n as number, stateDim: sde.stateDim(dim), dim, steps: o.steps as number, threads: o.threads as number | undefined, chunk: o.chunk as number | undefined, trajectory: !!o.trajectory }), o);
+    const sampler = checkSampler(sde, o.sampler as string);
+    const steps = stepsOf(sampler, sde, { steps: o.steps as number | undefined, nfe: o.nfe as number | undefined, grid: o.grid as string | undefined, eps, denoise: !!o.denoise });
+    checkMemory(sampleMemory({ n: o.n as number, stateDim: sde.stateDim(dim), dim, steps, threads: o.threads as number | undefined, chunk: o.chunk as number | undefined, trajectory: !!o.trajectory }), o);
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
-    const sampler = checkSampler(sde, o.sampler as string);
     const tuning = tuningOf(o);
     if (sampler.grid !== 'fixed' && o.grid !== undefined) throw new Error(`--grid needs a fixed-grid sampler; ${sampler.name} chooses its own times`);
     if (o.denoise && o.grid === undefined && sampler.grid === 'fixed' && defaultGrid(sde) === 'karras') throw new Error(`--denoise: the default grid on ${sde.kind} is karras, which ends on the data; give --grid uniform or logsnr for a final denoising step`);
     const noise = noiseOf(o.noise as string | undefined, sampler, sde, o.seed as number);
-    const grid = sampler.grid === 'fixed' ? gridOf(sde, o.grid as string | undefined, o.steps as number, eps) : undefined;
+    const grid = sampler.grid === 'fixed' ? gridOf(sde, o.grid as string | undefined, steps, eps) : undefined;
     if (o.trajectory && sampler.grid !== 'fixed') throw new Error(`--trajectory needs a fixed-grid sampler, not ${sampler.name}`);
     const threads = o.threads as number | undefined;
     const chunk = o.chunk as number | undefined;
@@ -101,19 +108,20 @@ export const sampleCommand: Command = {
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
     const run = threads !== undefined || chunk !== undefined
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps: o.steps as number, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number, noise: o.noise as string | undefined,
+        ...source, sampler: o.sampler as string, n: o.n as number, steps, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number, noise: o.noise as string | undefined,
       }), { threads: capThreads(threads ?? 1, o.n as number), chunk, onProgress })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
-        ...tuning, n: o.n as number, d: dim, steps: o.steps as number, eps, backend: be, grid,
+        ...tuning, n: o.n as number, d: dim, steps, eps, backend: be, grid,
         denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress, checkFinite: o['check-finite'] as number, noise,
       });
     bar.done();
     // the worker pool counts steps × NFE per step; an entry that counts its grid (steps into σ = 0) says so
     const r = sampler.nfeOn && run.grid && (threads !== undefined || chunk !== undefined) ? { ...run, nfe: sampler.nfeOn(sde, run.grid) + (o.denoise ? 1 : 0) } : run;
     const x = dataPart(sde, r.x);
-    requireFiniteSamples(await x.data(), dim, { sampler: o.sampler as string, sde: sde.kind, steps: o.steps as number });
+    requireFiniteSamples(await x.data(), dim, { sampler: o.sampler as string, sde: sde.kind, steps });
     const values = await x.array() as number[][];
-    const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps: o.steps, n: o.n, denoise: !!o.denoise };
+    const config = effectiveConfig(o, { steps, ...(source.ckpt ? {} : sdeFlagsOf(sde.kind, sde.config)) });
+    const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps, n: o.n, denoise: !!o.denoise, config };
     if (/\.json$/i.test(out)) await outputs.stage('--out', JSON.stringify({ samples: values, ...info }) + '\n');
     else await outputs.stage('--out', [Array.from({ length: dim }, (_, i) => `x${i}`).join(','), ...values.map((row) => row.join(','))].join('\n') + '\n');
     if (o.plot) {
@@ -127,7 +135,7 @@ export const sampleCommand: Command = {
         ...(ref ? [{ kind: 'scatter' as const, title: `data (${data!.name})`, points: ref, x: xr, y: yr, color: '#555' }] : []),
         { kind: 'scatter' as const, title: `${o.sampler} samples (NFE ${r.nfe})`, points: pts, x: xr, y: yr },
       ];
-      await stageFigure(outputs, '--plot', await figure(panels));
+      await stageFigure(outputs, '--plot', await figure(panels), config);
     }
     if (o.trajectory && r.trajectory && r.grid) {
       const idx = [0, 1, 2, 3, 4, 5].map((j) => Math.round((j * (r.trajectory!.length - 1)) / 5));
@@ -135,7 +143,7 @@ export const sampleCommand: Command = {
       const xr = rangeOf(frames[frames.length - 1], 2, 0);
       const yr = rangeOf(frames[frames.length - 1], 2, 1);
       const label = (i: number): string => (i < r.grid!.length ? `t = ${r.grid![i].toPrecision(3)}` : 'denoised');
-      await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }));
+      await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }), config);
     }
     await outputs.commit();
     print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });

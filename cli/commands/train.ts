@@ -1,10 +1,12 @@
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
-import { buildNet, checkPairing, defaultParam, makeSde, type ModelMeta, parameterisationOf, parseData, scoreModel, SDE_NAMES } from '../specs.js';
+import { buildNet, checkPairing, defaultParam, type ModelMeta, parameterisationOf, parseData, scoreModel, SDE_NAMES } from '../specs.js';
 import { progressBar } from '../progress.js';
 import { figure } from '../plot/render.js';
 import { dataFileOf, figureFiles, planRun, stageFigure } from '../run-files.js';
 import { checkMemory, trainMemory } from '../limits.js';
+import { SDE_OPTIONS, sdeFlagsOf, sdeFromFlags } from '../sde-options.js';
+import { effectiveConfig } from '../config-file.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -16,6 +18,7 @@ export const trainCommand: Command = {
     loss: { kind: 'string', help: 'dsm (default; edm on the edm path, cfm on rf) | ssm | ssm-vr | ism | hsm (CLD) | qc (QCSGM) | edm (EDM preconditioned, on edm) | cfm (conditional flow matching, on rf)' },
     param: { kind: 'string', help: 'what the network predicts with --loss dsm: score | eps | x0 | v | velocity (default: the scaled score on ve/vp/subvp, eps on vp-cosine/vp-logsnr, velocity on rf, x0 on edm)' },
     'sigma-data': { kind: 'number', min: 0, help: "EDM's σ_data, the data's standard deviation per coordinate (default 0.5, EDM's for images in [−1, 1])" },
+    ...SDE_OPTIONS,
     model: { kind: 'string', default: 'mlp', help: 'mlp | energy (s = −∇E)' },
     steps: { kind: 'int', default: 2000, min: 1, help: 'optimisation steps' },
     batch: { kind: 'int', default: 256, min: 2, help: 'batch size' },
@@ -32,11 +35,11 @@ export const trainCommand: Command = {
     if (!o.data) throw new Error('--data is required');
     if (!o.out) throw new Error('--out is required');
     if (!((o.ema as number) < 1)) throw new Error(`--ema must be below 1, got ${o.ema}`);
-    const outputs = await planRun([['--out', o.out], ...figureFiles('--plot', o.plot)], [['--data', dataFileOf(o.data)]]);
+    const outputs = await planRun([['--out', o.out], ...figureFiles('--plot', o.plot)], [['--data', dataFileOf(o.data)], ['--config', o.config]]);
     const be = await sk.getBackend(o.backend as string);
     const data = await parseData(o.data as string);
     if (o['sigma-data'] !== undefined && o.sde !== 'edm') throw new Error(`--sigma-data is EDM's; it does not apply to --sde ${o.sde}`);
-    const sde = makeSde(o.sde as string, o['sigma-data'] !== undefined ? { sigmaData: o['sigma-data'] as number } : {});
+    const sde = sdeFromFlags(o.sde as string, o, o['sigma-data'] !== undefined ? { sigmaData: o['sigma-data'] as number } : {});
     const loss = (o.loss as string | undefined) ?? (sde.kind === 'edm' ? 'edm' : sde.kind === 'rf' ? 'cfm' : 'dsm');
     const given = o.param === undefined ? undefined : parameterisationOf(o.param as string);
     checkPairing(sde, loss, o.model as string, given);
@@ -49,6 +52,7 @@ export const trainCommand: Command = {
       model: { kind: o.model as 'mlp' | 'energy', width: o.width as number, depth: o.depth as number, keyWords: km.toJSON() },
       sde: { kind: sde.kind, config: { ...sde.config } },
       loss, data: data.name, dim: data.dim, ...(loss === 'qc' ? { lambda: o.lambda as number } : {}), ...(param !== undefined ? { param } : {}),
+      config: effectiveConfig(o, { loss, ...sdeFlagsOf(sde.kind, sde.config) }),
     };
     const net = buildNet(meta, be);
     const model = scoreModel(meta, net, sde);

@@ -17,6 +17,7 @@ import { type GridKind, timeGrid } from '../sde/timegrid.js';
 import { sdePathGrid } from '../sde/path-sde.js';
 import type { UniPcVariant } from './unipc.js';
 import type { SdeSolverType } from './dpm-solver-multistep.js';
+import type { SscsVariant } from './sscs.js';
 
 /** Tuning options; each sampler lists the ones it reads in `options`. */
 export interface SamplerOptions {
@@ -52,6 +53,8 @@ export interface SamplerOptions {
   readonly sTmax?: number;
   /** Scale S_noise > 0 of the fresh noise (EDM churn, Euler ancestral; default 1). */
   readonly sNoise?: number;
+  /** SSCS's splitting: 'strang' (default, symmetric) or 'official' (CLD-SGM's code; sscs.ts). */
+  readonly sscsVariant?: SscsVariant;
 }
 
 export type SamplerOptionName = Exclude<keyof SamplerOptions, 'steps' | 'eps'>;
@@ -172,7 +175,7 @@ export function checkSupports(s: Sampler, sde: Sde): void {
 
 /** Every tuning option (a compiler-checked table: a new option of SamplerOptions must be listed). */
 const TUNING_OPTIONS: Record<SamplerOptionName, true> = {
-  snr: true, levels: true, stepRatio: true, rtol: true, atol: true, order: true, variant: true, lowerOrderFinal: true, eta: true, solverType: true, sChurn: true, sTmin: true, sTmax: true, sNoise: true,
+  snr: true, levels: true, stepRatio: true, rtol: true, atol: true, order: true, variant: true, lowerOrderFinal: true, eta: true, solverType: true, sChurn: true, sTmin: true, sTmax: true, sNoise: true, sscsVariant: true,
 };
 const TUNING_NAMES = Object.keys(TUNING_OPTIONS) as SamplerOptionName[];
 

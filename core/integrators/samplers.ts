@@ -178,8 +178,8 @@ const ENTRIES = {
   } satisfies SamplerEntry,
   sscs: fixed({
     title: 'SSCS, symmetric splitting CLD sampler with an Euler score step (Dockhorn et al. 2022)',
-    supports: cldOnly, weakOrder: 1, strongOrder: null, orderSteps: { cld: [10, 20, 40, 80] }, noiseDraws: 2, nfePerStep: 1,
-    stepper: (sde, score) => sscs(sde, score),
+    supports: cldOnly, weakOrder: 1, strongOrder: null, orderSteps: { cld: [10, 20, 40, 80] }, noiseDraws: 2, nfePerStep: 1, options: ['sscsVariant'],
+    stepper: (sde, score, o) => sscs(sde, score, { variant: o.sscsVariant }),
   }),
   'sscs-heun': fixed({
     title: 'SSCS with a Heun score step (Strang splitting, second order)',

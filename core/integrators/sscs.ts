@@ -61,8 +61,12 @@ export function sscsScoreStepHeun(sde: CldSde, score: ScoreFn, u: Tensor, t: num
   return concat([x, linearCombination([v, k1, k2], [1, h / 2, h / 2])], -1);
 }
 
+/** The splittings of one SSCS step (see above). */
+export const SSCS_VARIANTS = ['strang', 'official'] as const;
+export type SscsVariant = (typeof SSCS_VARIANTS)[number];
+
 export interface SscsOptions {
-  readonly variant?: 'strang' | 'official';
+  readonly variant?: SscsVariant;
   readonly scoreStep?: 'euler' | 'heun';
   readonly stochastic?: boolean;
 }

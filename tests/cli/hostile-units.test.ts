@@ -177,7 +177,9 @@ describe('hostile input: checkpoints', () => {
         const optional = path.length === 1 && META_SCHEMA[last].optional === true && v === undefined;
         const configKeyDropped = path[1] === 'config' && path.length === 3 && v === undefined && last === 'bogus';
         const sameValue = JSON.stringify(before) === JSON.stringify(v);
-        const fine = optional || configKeyDropped || sameValue || (last === 'betaMax' && typeof v === 'number' && v >= 0.1 && Number.isFinite(v)) || (last === 'lambda' && typeof v === 'number' && v >= 0 && Number.isFinite(v)) || (last === 'keyWords' && Array.isArray(v) && v.length === 2) || (last === 'step' || last === 'adamStep') && Number.isSafeInteger(v) && (v as number) >= 0;
+        // the run's options: any object of numbers, strings and booleans
+        const options = path.length === 1 && last === 'config' && typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => ['number', 'string', 'boolean'].includes(typeof x));
+        const fine = optional || options || configKeyDropped || sameValue || (last === 'betaMax' && typeof v === 'number' && v >= 0.1 && Number.isFinite(v)) || (last === 'lambda' && typeof v === 'number' && v >= 0 && Number.isFinite(v)) || (last === 'keyWords' && Array.isArray(v) && v.length === 2) || (last === 'step' || last === 'adamStep') && Number.isSafeInteger(v) && (v as number) >= 0;
         assert.ok(fine, `${path.join('.')} = ${JSON.stringify(v)} accepted`);
       } else {
         assert.ok(err instanceof InputError, `an InputError: ${String(err)}`);

@@ -50,6 +50,9 @@ export const CLI_SAMPLERS: Record<string, readonly string[]> = {
   cld: ['em', 'ode-euler', 'ode-heun', 'ode-rk4', 'ode-dopri5', 'sscs'],
 };
 
+/** VE's range when the hashes were recorded (σ_max = 10; the CLI's default is now the library's 50). */
+const veRange = (sde: string): string[] => (sde === 've' ? ['--sigma-max', '10'] : []);
+
 const MIX = { weights: [0.3, 0.7], means: [[-2, 0], [2, 1]], covs: [[[0.3, 0], [0, 0.3]], [[0.4, 0.1], [0.1, 0.3]]] };
 
 async function cliHashes(dir: string): Promise<Record<string, string>> {
@@ -64,12 +67,12 @@ async function cliHashes(dir: string): Promise<Record<string, string>> {
   for (const [sde, samplers] of Object.entries(CLI_SAMPLERS)) {
     for (const s of samplers) {
       const out = join(dir, `${sde}-${s}.csv`);
-      file(`sample ${sde} ${s} --denoise`, ['sample', '--score', 'exact', '--data', `gmm:${mix}`, '--sde', sde, '--sampler', s, '--steps', '24', '--n', '48', '--denoise', '--seed', '3', '--out', out], out);
+      file(`sample ${sde} ${s} --denoise`, ['sample', '--score', 'exact', '--data', `gmm:${mix}`, '--sde', sde, ...veRange(sde), '--sampler', s, '--steps', '24', '--n', '48', '--denoise', '--seed', '3', '--out', out], out);
     }
   }
   for (const [sde, s] of [['vp', 'em'], ['cld', 'sscs'], ['ve', 'pc']] as const) {
     const out = join(dir, `${sde}-${s}-f32.csv`);
-    file(`sample ${sde} ${s} cpu:float32`, ['sample', '--score', 'exact', '--data', `gmm:${mix}`, '--sde', sde, '--sampler', s, '--steps', '10', '--n', '40', '--backend', 'cpu:float32', '--out', out], out);
+    file(`sample ${sde} ${s} cpu:float32`, ['sample', '--score', 'exact', '--data', `gmm:${mix}`, '--sde', sde, ...veRange(sde), '--sampler', s, '--steps', '10', '--n', '40', '--backend', 'cpu:float32', '--out', out], out);
   }
   const chunked = join(dir, 'cld-sscs-chunk.csv');
   file('sample cld sscs --chunk', ['sample', '--score', 'exact', '--data', `gmm:${mix}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '50', '--chunk', '16', '--out', chunked], chunked);
@@ -86,7 +89,7 @@ async function cliHashes(dir: string): Promise<Record<string, string>> {
   // a trained model, sampled: the checkpoint and the samples
   for (const [sde, loss, sampler] of [['vp', 'dsm', 'pc'], ['cld', 'hsm', 'sscs'], ['ve', 'qc', 'em']] as const) {
     const ck = join(dir, `${sde}-${loss}.ckpt`);
-    await cli(['train', '--data', 'checkerboard', '--sde', sde, '--loss', loss, '--steps', '15', '--width', '16', '--depth', '2', '--batch', '64', '--out', ck]);
+    await cli(['train', '--data', 'checkerboard', '--sde', sde, ...veRange(sde), '--loss', loss, '--steps', '15', '--width', '16', '--depth', '2', '--batch', '64', '--out', ck]);
     const out = join(dir, `${sde}-${loss}.csv`);
     await cli(['sample', '--ckpt', ck, '--sampler', sampler, '--steps', '24', '--n', '30', '--denoise', '--out', out]);
     hashes[`train ${sde} ${loss} → sample ${sampler}`] = sha(readFileSync(out));
