@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   $('backends').textContent = probeText(probes);
   const found = probes.filter((p) => p.name && p.spec !== 'cpu').map((p) => p.spec);
   const input = $<HTMLInputElement>('specs');
-  input.value = q.get('backends') ?? found.filter((s) => s !== 'gpujs:cpu').join(',');
+  // gpu.js's wasm and cpu modes build a kernel (and a WebAssembly memory) per op signature: slow in a page
+  input.value = q.get('backends') ?? found.filter((s) => s !== 'gpujs:cpu' && s !== 'gpujs:wasm').join(',');
   const runsInput = $<HTMLInputElement>('runs');
   runsInput.value = q.get('runs') ?? '5';
   const go = (): Promise<sk.verify.VerifyRow[]> => run(input.value.split(',').map((s) => s.trim()).filter(Boolean), Number(runsInput.value) || 5);
