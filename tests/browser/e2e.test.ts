@@ -151,7 +151,7 @@ describe('browser build in headless Chromium', { skip }, () => {
     await page.waitForFunction(statusMatches('floor|error:'), null, { timeout: 20_000 });
     assert.match(await page.textContent('#status') ?? '', /Monte Carlo floor/);
     const file = process.env.SCOREKIT_SCREENSHOT ?? join(userDir, 'playground.png');
-    await page.screenshot({ path: file });
+    await page.screenshot({ path: file, fullPage: true });
     const png = readFileSync(file);
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.ok(png.length > 20_000, `screenshot of ${png.length} bytes`);

@@ -53,12 +53,12 @@ async function sampleRun(): Promise<void> {
   status(`sampling ${s.sampler} on ${s.sde}, ${s.steps} steps …`);
   await tick();
   const t0 = performance.now();
-  const r = await runSampling(s);
+  const r = await runSampling(s, 25);
   const v = view();
   scatter($<HTMLCanvasElement>('c-samples'), r.samples, v, '#36c');
   scatter($<HTMLCanvasElement>('c-exact'), r.exact, v, '#c63');
   if (r.trajectories.length) paths($<HTMLCanvasElement>('c-paths'), r.trajectories, v);
-  else { $<HTMLCanvasElement>('c-paths').getContext('2d')!.clearRect(0, 0, 300, 300); title($<HTMLCanvasElement>('c-paths'), `${s.sampler} keeps no trajectory (not a fixed-grid sampler)`); }
+  else { $<HTMLCanvasElement>('c-paths').getContext('2d')!.clearRect(0, 0, 260, 260); title($<HTMLCanvasElement>('c-paths'), `${s.sampler} keeps no trajectory (not a fixed-grid sampler)`); }
   $('nfe').textContent = String(r.nfe);
   status(`${s.sampler} on ${s.sde}: ${s.n} samples, ${r.nfe} NFE, ${((performance.now() - t0) / 1000).toFixed(2)} s on ${s.backend}`);
 }
