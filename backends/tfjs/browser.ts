@@ -6,7 +6,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { BackendFactory } from '../../core/tensor/registry.js';
-import { tfjsBackendFactory, TfjsBackend } from './index.js';
+import { firstEngine, tfjsBackendFactory, TfjsBackend } from './index.js';
 
 let wasmBase: string | undefined;
 
@@ -35,17 +35,7 @@ export const tfjsBrowserFactory: BackendFactory = {
   description: 'TensorFlow.js engines in the page (wasm: XNNPACK; webgl; webgpu: navigator.gpu; cpu: plain JS; auto = wasm, else webgl, else cpu), float32',
   async create(variant) {
     const engine = variant ?? 'wasm';
-    if (engine === 'auto') {
-      const tried: string[] = [];
-      for (const e of ['wasm', 'webgl', 'cpu']) {
-        try {
-          return await tfjsBrowserFactory.create(e);
-        } catch (err) {
-          tried.push(`${e}: ${(err as Error).message.split('\n')[0]}`);
-        }
-      }
-      throw new Error(`backend tfjs:auto: no engine initialised (${tried.join('; ')})`);
-    }
+    if (engine === 'auto') return firstEngine(tfjsBrowserFactory, ['wasm', 'webgl', 'cpu']);
     if (engine === 'tensorflow') throw new Error('backend tfjs:tensorflow: libtensorflow (CUDA) runs in Node only; in a page use tfjs:wasm, tfjs:webgl or tfjs:webgpu');
     if (engine === 'webgl') return createWebgl();
     if (engine === 'wasm') {
