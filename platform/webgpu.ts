@@ -12,8 +12,8 @@
  *  - requestDevice's `requiredFeatures` is flattened (tfjs-webgpu 4.22 passes a nested array).
  *
  * When no adapter answers, the error lists every backend tried and what a Debian machine needs.
- * The browser bundle (tools/bundle.ts) puts webgpu-browser.ts, which uses navigator.gpu only, in
- * this module's place.
+ * In browser bundles, package.json's browser field puts webgpu-browser.ts, which uses navigator.gpu
+ * only, in this module's place.
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

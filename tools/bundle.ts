@@ -1,29 +1,22 @@
 /**
  * Builds the browser files into dist/web/ with esbuild (`npm run build` runs it after tsc):
  *  - scorekit.js, the library's ESM bundle from the browser entry (dist/browser.js), with
- *    platform/webgpu-browser.js in place of platform/webgpu.js (Dawn) and its lazily loaded engines in
- *    chunks beside it; a Node built-in reaching the bundle is a build error (platform 'browser');
+ *    platform/webgpu-browser.js in place of platform/webgpu.js (Dawn) by package.json's browser field,
+ *    and its lazily loaded engines in chunks beside it; a Node built-in reaching the bundle is a
+ *    build error (platform 'browser');
  *  - tfjs-backend-wasm's .wasm binaries beside it (tfjs:wasm loads them from the bundle's folder);
  *  - the pages of web/ (HTML, CSS) and their scripts (web/src/*.ts), which import the library as
  *    'scorekit' from ./scorekit.js.
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_OUT = join(ROOT, 'dist', 'web');
 const WEB_SRC = join(ROOT, 'web');
-
-/** platform/webgpu.js → platform/webgpu-browser.js. */
-const browserWebGpu: Plugin = {
-  name: 'browser-webgpu',
-  setup(b) {
-    b.onResolve({ filter: /[/\\]platform[/\\]webgpu\.js$/ }, (a) => ({ path: resolve(a.resolveDir, a.path.replace(/webgpu\.js$/, 'webgpu-browser.js')) }));
-  },
-};
 
 /** The pages' 'scorekit' is the library bundle beside them. */
 const libraryExternal: Plugin = {
@@ -41,7 +34,6 @@ export async function bundle(): Promise<void> {
     ...common,
     entryPoints: { scorekit: join(ROOT, 'dist', 'browser.js') },
     outdir: WEB_OUT, splitting: true, chunkNames: 'chunk-[hash]',
-    plugins: [browserWebGpu],
   });
   const pages = readdirSync(join(WEB_SRC, 'src')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
   const entries = readdirSync(join(WEB_SRC, 'src')).filter((f) => /^[a-z-]+-page\.ts$/.test(f));
