@@ -12,18 +12,15 @@
  *  - requestDevice's `requiredFeatures` is flattened (tfjs-webgpu 4.22 passes a nested array).
  *
  * When no adapter answers, the error lists every backend tried and what a Debian machine needs.
+ * In browser bundles, package.json's browser field puts webgpu-browser.ts, which uses navigator.gpu
+ * only, in this module's place.
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export interface WebGpuProvider {
-  /** The Dawn backend that answered ('native' when navigator.gpu came from the runtime). */
-  readonly backend: string;
-  readonly featureLevel: 'core' | 'compatibility';
-  /** The adapter's description (e.g. 'llvmpipe … OpenGL ES 3.2 Mesa 22.3.6'). */
-  readonly description: string;
-}
-
 import { existsSync } from 'node:fs';
+import { describe, type WebGpuProvider, wrapGpu } from './webgpu-wrap.js';
+
+export type { WebGpuProvider };
 
 /** Vulkan first only where a GPU device node exists (a failed Vulkan probe prints a Dawn stack trace). */
 function defaultOrder(): string[] {
@@ -35,29 +32,6 @@ let pending: Promise<WebGpuProvider> | undefined;
 
 function featureLevelOf(backend: string): 'core' | 'compatibility' {
   return backend === 'opengles' || backend === 'opengl' ? 'compatibility' : 'core';
-}
-
-function describe(adapter: any): string {
-  const i = adapter?.info ?? {};
-  return [i.vendor, i.architecture, i.device, i.description].filter((s: string) => s).join(' ').trim() || 'unknown adapter';
-}
-
-/** Wrap a GPU object so that adapters come with the feature level and devices with flat feature lists. */
-function wrapGpu(raw: any, featureLevel: 'core' | 'compatibility'): any {
-  const wrapAdapter = (adapter: any): any => {
-    if (!adapter) return adapter;
-    const requestDevice = adapter.requestDevice.bind(adapter);
-    adapter.requestDevice = (desc: any = {}) => requestDevice({
-      ...desc,
-      ...(desc.requiredFeatures ? { requiredFeatures: [...desc.requiredFeatures].flat() } : {}),
-    });
-    return adapter;
-  };
-  return {
-    requestAdapter: async (opts: any = {}) => wrapAdapter(await raw.requestAdapter({ ...opts, featureLevel })),
-    getPreferredCanvasFormat: () => (raw.getPreferredCanvasFormat ? raw.getPreferredCanvasFormat() : 'rgba8unorm'),
-    get wgslLanguageFeatures() { return raw.wgslLanguageFeatures; },
-  };
 }
 
 async function setUp(): Promise<WebGpuProvider> {

@@ -12,7 +12,7 @@
  *   core/losses core/integrators core/metrics core/data
  *   core/train core/checkpoint
  *   core (its index)
- *   platform → backends, io, parallel → verify → index.ts → bench → cli → tools
+ *   platform → backends, io, parallel → verify → index.ts, browser.ts → bench → cli → tools
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -36,7 +36,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['backends'],
   ['io', 'parallel'],
   ['verify'],
-  ['index.ts'],
+  ['index.ts', 'browser.ts'],
   ['bench'],
   ['cli'],
   ['tools'],
@@ -69,14 +69,14 @@ interface Dep {
 
 /** file → the project files it imports (static, type-only and re-exports; relative specifiers only). */
 function importGraph(): Map<string, Dep[]> {
-  const files = [...LAYERS.flat().filter((m) => !m.startsWith('core/') && m !== 'core' && m !== 'index.ts'), 'core'].flatMap((d) => {
+  const files = [...LAYERS.flat().filter((m) => !m.startsWith('core/') && m !== 'core' && !m.endsWith('.ts')), 'core'].flatMap((d) => {
     try {
       return sources(d);
     } catch {
       return [];
     }
   });
-  files.push('index.ts');
+  files.push('index.ts', 'browser.ts');
   const g = new Map<string, Dep[]>();
   const spec = /^\s*(?:import|export)\s(type\s)?[^;]*?from\s+['"](\.[^'"]+)['"]|^\s*import\s+['"](\.[^'"]+)['"]/gm;
   for (const f of files) {

@@ -8,6 +8,7 @@
  * backend's name says which engine it took.
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { Backend } from '../../core/tensor/backend.js';
 import type { BackendFactory } from '../../core/tensor/registry.js';
 import { ensureWebGpu } from '../../platform/webgpu.js';
 import { TfjsBackend } from './backend.js';
@@ -21,17 +22,7 @@ export const tfjsBackendFactory: BackendFactory = {
   description: 'TensorFlow.js engines (wasm: XNNPACK; cpu: plain JS; webgpu: WGSL via Dawn; tensorflow: CUDA via tfjs-node-gpu; auto), float32',
   async create(variant) {
     const engine = variant ?? 'wasm';
-    if (engine === 'auto') {
-      const tried: string[] = [];
-      for (const e of ['tensorflow', 'wasm', 'cpu']) {
-        try {
-          return await tfjsBackendFactory.create(e);
-        } catch (err) {
-          tried.push(`${e}: ${(err as Error).message.split('\n')[0]}`);
-        }
-      }
-      throw new Error(`backend tfjs:auto: no engine initialised (${tried.join('; ')})`);
-    }
+    if (engine === 'auto') return firstEngine(tfjsBackendFactory, ['tensorflow', 'wasm', 'cpu']);
     if (engine === 'tensorflow') return createNodeGpu();
     let tf: typeof TF;
     // the webgpu engine registers itself only where navigator.gpu exists when it is imported
@@ -55,6 +46,19 @@ export const tfjsBackendFactory: BackendFactory = {
     return new TfjsBackend(tf, engine);
   },
 };
+
+/** tfjs:auto: the first of the engines that initialises, or an error that says why each did not. */
+export async function firstEngine(factory: BackendFactory, engines: readonly string[]): Promise<Backend> {
+  const tried: string[] = [];
+  for (const e of engines) {
+    try {
+      return await factory.create(e);
+    } catch (err) {
+      tried.push(`${e}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`backend tfjs:auto: no engine initialised (${tried.join('; ')})`);
+}
 
 const NODE_GPU_HELP =
   'npm install @tensorflow/tfjs-node-gpu (its install script downloads libtensorflow with GPU support); it needs Linux x86-64, ' +
