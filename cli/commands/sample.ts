@@ -153,6 +153,6 @@ export const sampleCommand: Command = {
       await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }), config);
     }
     await outputs.commit();
-    print(o, `${shardLabel(shard, o.n as number)} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });
+    print(o, `${shardLabel(shard, o.n as number)} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info, ...(shard ? { shard } : {}) });
   },
 };
