@@ -1,5 +1,8 @@
 /** --shard I/N and the checks of scorekit merge, in process: the row ranges, the parser's refusals, shard files and their sets. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseShard, runFingerprint, type Shard, shardFileText, shardOf, shardRows } from '../../cli/shard.js';
 import { checkShardFile, checkShardSet, mergedOutput } from '../../cli/commands/merge.js';
@@ -65,11 +68,20 @@ describe('scorekit merge checks', () => {
     assert.throws(() => checkShardSet([s0, s1seed1, s2]), /s0-3\.json and s1-3\.json are shards of different runs \(their fingerprints differ/);
   });
 
-  it('fingerprints the options that change the samples, not --shard, --out, --threads or --chunk', async () => {
+  it('fingerprints the options that change the samples and the bytes of the files read, not --shard, --out, --threads, --chunk or paths', async () => {
     const base = { sampler: 'em', n: 7, seed: 0, steps: 4 };
     const f = await runFingerprint(base);
     assert.equal(await runFingerprint({ ...base, shard: '1/3', out: 'x.json', threads: 2, chunk: 3, json: true }), f);
     assert.equal(await runFingerprint({ steps: 4, seed: 0, n: 7, sampler: 'em' }), f);
+    // a mixture counts by its bytes, not its path
+    const dir = mkdtempSync(join(tmpdir(), 'sk-shard-'));
+    const mix = { weights: [1], means: [[0, 0]], covs: [[[1, 0], [0, 1]]] };
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(mix));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify(mix));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ ...mix, means: [[0, 1]] }));
+    const withData = (f: string) => runFingerprint({ ...base, score: 'exact', data: `gmm:${join(dir, f)}` });
+    assert.equal(await withData('b.json'), await withData('a.json'));
+    assert.notEqual(await withData('c.json'), await withData('a.json'));
     for (const change of [{ seed: 1 }, { steps: 5 }, { n: 8 }, { sampler: 'heun-sde' }, { backend: 'cpu:float32' }] as Record<string, number | string>[]) assert.notEqual(await runFingerprint({ ...base, ...change }), f, JSON.stringify(change));
   });
 });
