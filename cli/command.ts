@@ -7,7 +7,7 @@ export interface Command {
   readonly options: Record<string, OptionSpec>;
   /** The words of its command line that are not options (FILE …), for a command that takes them; without it they are refused. */
   readonly operands?: boolean;
-  run(o: Parsed, operands: readonly string[]): Promise<void>;
+  run(o: Parsed, operands?: readonly string[]): Promise<void>;
 }
 
 /** Options every command takes. */

@@ -91,7 +91,7 @@ export const mergeCommand: Command = {
     debug: { kind: 'flag', help: 'print the stack of an internal error' },
   },
   async run(o, operands) {
-    const [out, ...files] = operands;
+    const [out, ...files] = operands ?? [];
     if (out === undefined || !/\.(json|csv)$/i.test(out)) throw new InputError(`the first operand is the output OUT.json or OUT.csv (usage: ${mergeCommand.usage})${out === undefined ? '' : `, got '${out}'`}`);
     if (files.length === 0) throw new InputError(`give the shard files after ${out} (usage: ${mergeCommand.usage})`);
     const outputs = await planRun([['OUT', out]], files.map((f) => ['SHARD', f]));
