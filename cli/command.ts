@@ -5,7 +5,9 @@ export interface Command {
   readonly usage: string;
   readonly summary: string;
   readonly options: Record<string, OptionSpec>;
-  run(o: Parsed): Promise<void>;
+  /** The words of its command line that are not options (FILE …), for a command that takes them; without it they are refused. */
+  readonly operands?: boolean;
+  run(o: Parsed, operands?: readonly string[]): Promise<void>;
 }
 
 /** Options every command takes. */

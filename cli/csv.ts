@@ -44,3 +44,7 @@ export function parseNumericCsv(text: string, source: string): NumericCsv {
   }
   return { header, rows };
 }
+
+/** Samples as `scorekit sample` writes them to FILE.csv: a header x0,x1,… of `dim` columns, then a row per sample. */
+export const samplesCsv = (rows: readonly (readonly number[])[], dim: number): string =>
+  [Array.from({ length: dim }, (_, i) => `x${i}`).join(','), ...rows.map((row) => row.join(','))].join('\n') + '\n';

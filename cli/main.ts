@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { helpText, parseOptions } from './args.js';
+import { splitOperands } from './operands.js';
 import type { Command } from './command.js';
 import { withConfig } from './config-file.js';
 import { EXIT_BAD_INPUT, firstLine, report } from './errors.js';
@@ -20,8 +21,9 @@ import { verifyCommand } from './commands/verify.js';
 import { benchCommand } from './commands/bench.js';
 import { samplersCommand } from './commands/samplers.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { mergeCommand } from './commands/merge.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, samplersCommand, evalCommand, nllCommand, ordersCommand, conformanceCommand, verifyCommand, benchCommand];
+const COMMANDS: readonly Command[] = [demoCommand, trainCommand, sampleCommand, samplersCommand, evalCommand, nllCommand, ordersCommand, conformanceCommand, verifyCommand, benchCommand, mergeCommand];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n');
@@ -48,9 +50,10 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(helpText(cmd.usage, cmd.summary, cmd.options));
     return;
   }
-  const parsed = parseOptions(await withConfig(rest, cmd.options), cmd.options);
+  const { options, operands } = cmd.operands ? splitOperands(rest, cmd.options) : { options: rest, operands: [] };
+  const parsed = parseOptions(await withConfig(options, cmd.options), cmd.options);
   if (E.isLeft(parsed)) fail(parsed.left.join('; '));
-  await cmd.run(parsed.right);
+  await cmd.run(parsed.right, operands);
 }
 
 main(process.argv.slice(2)).catch(async (e: unknown) => {

@@ -71,7 +71,7 @@ export async function cliSampleSetup(a: CliSampleArgs): Promise<sk.SampleSetup> 
   const s = checkSampler(sde, a.sampler);
   if (!sk.chunkable(s)) {
     const names = sk.SAMPLER_NAMES.filter((n) => sk.chunkable(sk.SAMPLERS[n]) && sk.SAMPLERS[n].supports(sde) === null);
-    throw new Error(`--threads and --chunk need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
+    throw new Error(`--threads, --chunk and --shard need a fixed-grid sampler whose rows are independent (${names.join(', ')}), not ${a.sampler}`);
   }
   const o = { ...a.tuning, ...a };
   sk.checkSamplerOptions(s, o);

@@ -53,6 +53,8 @@ export interface ParallelOptions {
   readonly chunk?: number;
   /** Steps done over all chunks. */
   readonly onProgress?: (p: Progress) => void;
+  /** The job's n rows are rows rowOffset … rowOffset + n − 1 of a larger batch under the same key (default 0). */
+  readonly rowOffset?: number;
 }
 
 export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): Promise<SampleResult> {
@@ -62,7 +64,9 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
   const { n, steps } = setup.options;
   const chunk = o.chunk ?? Math.ceil(n / threads);
   checkChunking(setup.options, chunk, 'sampleParallel');
-  if (threads === 1 && !o.pool) return sampleChunked(setup.key, setup.options, { chunk, onProgress: o.onProgress });
+  const rowOffset = o.rowOffset ?? 0;
+  if (!Number.isSafeInteger(rowOffset) || rowOffset < 0) throw new RangeError(`sampleParallel: rowOffset must be a non-negative integer, got ${rowOffset}`);
+  if (threads === 1 && !o.pool) return sampleChunked(setup.key, { ...setup.options, rowOffset }, { chunk, onProgress: o.onProgress });
 
   const pool = (o.pool ?? samplerPool(threads)) as PoolState;
   if (pool.closed) throw new Error('sampleParallel: the sampler pool is closed');
@@ -83,7 +87,7 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
       const give = (w: Worker): void => {
         if (next >= items.length) return;
         const a = items[next++];
-        w.postMessage({ type: 'run', a, rows: Math.min(chunk, n - a) } satisfies ToWorker);
+        w.postMessage({ type: 'run', a: rowOffset + a, rows: Math.min(chunk, n - a) } satisfies ToWorker);
       };
       for (const w of workers) {
         const onExit = (code: number): void => { if (pending > 0) reject(new Error(`sampleParallel: a worker exited with code ${code}`)); };
@@ -93,7 +97,7 @@ export async function sampleParallel(job: SampleJob, o: ParallelOptions = {}): P
             case 'progress': o.onProgress?.({ step: ++done, total }); break;
             case 'error': reject(new Error(m.message)); break;
             case 'done':
-              out.put(m.a, m.rows, m.data);
+              out.put(m.a - rowOffset, m.rows, m.data);
               nfe = m.nfe;
               if (--pending === 0) resolve();
               else give(w);

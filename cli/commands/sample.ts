@@ -12,6 +12,8 @@ import { requireFiniteSamples } from '../finite.js';
 import { DEFAULT_STEPS, stepsOf } from '../nfe.js';
 import { SDE_OPTIONS, sdeFlagsGiven, sdeFlagsOf } from '../sde-options.js';
 import { effectiveConfig } from '../config-file.js';
+import { samplesCsv } from '../csv.js';
+import { SHARD_OPTIONS, shardFileText, shardLabel, shardOf } from '../shard.js';
 
 type Tuning = number | string | boolean;
 
@@ -79,12 +81,15 @@ export const sampleCommand: Command = {
     trajectory: { kind: 'string', help: 'PNG of the samples at six times along the run (fixed-grid samplers), with FILE.vl.json' },
     threads: { kind: 'int', min: 1, help: 'worker threads: the particles split by rows, the same samples bit for bit (fixed-grid samplers but pc)' },
     chunk: { kind: 'int', min: 1, help: 'rows sampled at a time (bounds the memory; the same samples bit for bit)' },
+    ...SHARD_OPTIONS,
     'check-finite': { kind: 'int', default: 1, min: 0, help: 'stop at the first step whose state holds NaN or ±∞, checked every N steps (fixed-grid samplers; 0: off)' },
     ...COMMON,
   },
   async run(o) {
     const out = o.out as string | undefined;
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
+    const shard = shardOf(o);
+    const rows = shard ? shard.rows[1] - shard.rows[0] : o.n as number;
     const outputs = await planRun([['--out', out], ...figureFiles('--plot', o.plot), ...figureFiles('--trajectory', o.trajectory)], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)], ['--config', o.config]]);
     const be = await sk.getBackend(o.backend as string);
     const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined, sdeFlags: sdeFlagsGiven(o) };
@@ -93,7 +98,7 @@ export const sampleCommand: Command = {
     if (!(eps > 0 && eps < sde.T)) throw new Error(`--eps must lie in (0, ${sde.T}), got ${eps}`);
     const sampler = checkSampler(sde, o.sampler as string);
     const steps = stepsOf(sampler, sde, { steps: o.steps as number | undefined, nfe: o.nfe as number | undefined, grid: o.grid as string | undefined, eps, denoise: !!o.denoise });
-    checkMemory(sampleMemory({ n: o.n as number, stateDim: sde.stateDim(dim), dim, steps, threads: o.threads as number | undefined, chunk: o.chunk as number | undefined, trajectory: !!o.trajectory }), o);
+    checkMemory(sampleMemory({ n: rows, stateDim: sde.stateDim(dim), dim, steps, threads: o.threads as number | undefined, chunk: o.chunk as number | undefined, trajectory: !!o.trajectory }), o);
     const bar = progressBar('sample', !o.json);
     if (o.trajectory && dim !== 2) throw new Error(`--trajectory draws 2-D samples; these have dimension ${dim}`);
     const tuning = tuningOf(o);
@@ -106,24 +111,26 @@ export const sampleCommand: Command = {
     const chunk = o.chunk as number | undefined;
     if ((threads !== undefined || chunk !== undefined) && o.trajectory) throw new Error('--trajectory is not kept with --threads or --chunk');
     const onProgress = (p: { step: number; total: number }): void => bar.update(p.step, p.total);
-    const run = threads !== undefined || chunk !== undefined
+    const parallel = threads !== undefined || chunk !== undefined || shard !== undefined;
+    const run = parallel
       ? await sk.sampleParallel(sampleJob({
-        ...source, sampler: o.sampler as string, n: o.n as number, steps, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number, noise: o.noise as string | undefined,
-      }), { threads: capThreads(threads ?? 1, o.n as number), chunk, onProgress })
+        ...source, sampler: o.sampler as string, n: rows, steps, eps, denoise: !!o.denoise, snr: o.snr as number | undefined, tuning, backend: o.backend as string, seed: o.seed as number, grid: o.grid as string | undefined, checkFinite: o['check-finite'] as number, noise: o.noise as string | undefined,
+      }), { threads: capThreads(threads ?? 1, rows), chunk, onProgress, rowOffset: shard?.rows[0] })
       : await sk.runSampler(sk.random.key(o.seed as number), sampler, sde, score, {
         ...tuning, n: o.n as number, d: dim, steps, eps, backend: be, grid,
         denoise: denoiseStep(sde, score, !!o.denoise), trajectory: !!o.trajectory, onProgress, checkFinite: o['check-finite'] as number, noise,
       });
     bar.done();
     // the worker pool counts steps × NFE per step; an entry that counts its grid (steps into σ = 0) says so
-    const r = sampler.nfeOn && run.grid && (threads !== undefined || chunk !== undefined) ? { ...run, nfe: sampler.nfeOn(sde, run.grid) + (o.denoise ? 1 : 0) } : run;
+    const r = sampler.nfeOn && run.grid && parallel ? { ...run, nfe: sampler.nfeOn(sde, run.grid) + (o.denoise ? 1 : 0) } : run;
     const x = dataPart(sde, r.x);
     requireFiniteSamples(await x.data(), dim, { sampler: o.sampler as string, sde: sde.kind, steps });
     const values = await x.array() as number[][];
     const config = effectiveConfig(o, { steps, ...(source.ckpt ? {} : sdeFlagsOf(sde.kind, sde.config)) });
     const info = { nfe: r.nfe, sampler: o.sampler, sde: sde.kind, seed: o.seed, backend: be.name, steps, n: o.n, denoise: !!o.denoise, config };
-    if (/\.json$/i.test(out)) await outputs.stage('--out', JSON.stringify({ samples: values, ...info }) + '\n');
-    else await outputs.stage('--out', [Array.from({ length: dim }, (_, i) => `x${i}`).join(','), ...values.map((row) => row.join(','))].join('\n') + '\n');
+    if (shard) await outputs.stage('--out', await shardFileText({ samples: values, ...info }, shard));
+    else if (/\.json$/i.test(out)) await outputs.stage('--out', JSON.stringify({ samples: values, ...info }) + '\n');
+    else await outputs.stage('--out', samplesCsv(values, dim));
     if (o.plot) {
       if (dim !== 2) throw new Error(`--plot draws 2-D samples; these have dimension ${dim}`);
       const pts = await x.data();
@@ -146,6 +153,6 @@ export const sampleCommand: Command = {
       await stageFigure(outputs, '--trajectory', await figure(idx.map((i, j) => ({ kind: 'scatter' as const, title: label(i), points: frames[j], x: xr, y: yr })), { cols: 3, title: `${o.sampler} on ${sde.kind}: samples along the reverse-time run` }), config);
     }
     await outputs.commit();
-    print(o, `${o.n} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info });
+    print(o, `${shardLabel(shard, o.n as number)} samples with ${o.sampler} on ${sde.kind} (NFE ${r.nfe}) → ${out}`, { out, ...info, ...(shard ? { shard } : {}) });
   },
 };

@@ -115,6 +115,13 @@ describe('sampleParallel (worker threads)', () => {
         const t = await mixtureJob({ ...args, seed });
         assert.equal(differing(r.x.dataSync(), sk.sample(t.key, t.options).x.dataSync()), 0, `pooled run, seed ${seed}`);
       }
+      // rows [150, 350) of the batch on their own: on the pool, and on this thread
+      const part = whole.slice(150 * 4, 350 * 4);
+      const pooled = await sk.sampleParallel(job({ ...args, n: 200 }), { pool, rowOffset: 150 });
+      assert.equal(differing(pooled.x.dataSync(), part), 0, 'rows 150 … 349 on the pool');
+      const here = await sk.sampleParallel(job({ ...args, n: 200 }), { threads: 1, chunk: 64, rowOffset: 150 });
+      assert.equal(differing(here.x.dataSync(), part), 0, 'rows 150 … 349 on this thread');
+      await assert.rejects(sk.sampleParallel(job(args), { threads: 1, rowOffset: -1 }), /rowOffset must be a non-negative integer, got -1/);
     } finally {
       await pool.close();
     }
