@@ -4,7 +4,9 @@
  * score [n, D] as the samplers use it (D = S, or the velocity score of CLD: S = 2D). onnxruntime's
  * session.run is asynchronous while the samplers call their score synchronously, so the session lives
  * in a worker thread (io/onnx-worker.ts) and each call waits for its answer with Atomics.wait: every
- * sampler, the likelihood and the order studies take an ONNX score unchanged.
+ * sampler, the likelihood and the order studies take an ONNX score unchanged. The score is marked
+ * opaque (core/sde/opaque-score.ts): the likelihood's divergence takes finite differences of it.
+ * x is read with dataSync, so the backend must read back synchronously (cpu).
  * The model's inputs and output are checked when it is loaded: two inputs (x of rank 2 with a fixed
  * width, t of rank 1), one output of rank 2 with a fixed width, float32 or float64 tensors.
  */
@@ -13,6 +15,7 @@ import { fromArray } from '../core/tensor/create.js';
 import type { Tensor } from '../core/tensor/tensor.js';
 import type { ScoreFn } from '../core/sde/types.js';
 import { type RowTimeScoreFn, withRowTimes } from '../core/sde/row-time-score.js';
+import { type OpaqueScoreFn, opaqueScore } from '../core/sde/opaque-score.js';
 import { readInput } from './files.js';
 
 export class OnnxModelError extends Error {
@@ -20,8 +23,8 @@ export class OnnxModelError extends Error {
 }
 
 export interface OnnxScore {
-  /** s(x, t), with the per-row form `atRows` (the model takes one time per row). */
-  readonly score: RowTimeScoreFn;
+  /** s(x, t), with the per-row form `atRows` (the model takes one time per row); opaque to autodiff. */
+  readonly score: OpaqueScoreFn<RowTimeScoreFn>;
   /** The widths of x (S) and of the score (D). */
   readonly inDim: number;
   readonly outDim: number;
@@ -103,5 +106,5 @@ export async function onnxScore(file: string, opts: OnnxScoreOptions = {}): Prom
     return fromArray(Float64Array.from(reply.y!), { backend: x.backend, dtype: x.dtype, shape: [n, sig.outDim] });
   };
   const score: ScoreFn = (x, t) => atRows(x, new Float64Array(x.shape[0]).fill(t));
-  return { score: withRowTimes(score, atRows), ...sig, close: async () => { port1.close(); await worker.terminate(); } };
+  return { score: opaqueScore(withRowTimes(score, atRows), sig.type === 'float64' ? 2 ** -52 : 2 ** -23), ...sig, close: async () => { port1.close(); await worker.terminate(); } };
 }
