@@ -24,7 +24,7 @@ export class OnnxModelError extends Error {
 
 export interface OnnxScore {
   /** s(x, t), with the per-row form `atRows` (the model takes one time per row); opaque to autodiff. */
-  readonly score: OpaqueScoreFn<RowTimeScoreFn>;
+  readonly score: OpaqueScoreFn<RowTimeScoreFn & { readonly atRows: (x: Tensor, t: Float64Array) => Tensor }>;
   /** The widths of x (S) and of the score (D). */
   readonly inDim: number;
   readonly outDim: number;
@@ -106,5 +106,5 @@ export async function onnxScore(file: string, opts: OnnxScoreOptions = {}): Prom
     return fromArray(Float64Array.from(reply.y!), { backend: x.backend, dtype: x.dtype, shape: [n, sig.outDim] });
   };
   const score: ScoreFn = (x, t) => atRows(x, new Float64Array(x.shape[0]).fill(t));
-  return { score: opaqueScore(withRowTimes(score, atRows), sig.type === 'float64' ? 2 ** -52 : 2 ** -23), ...sig, close: async () => { port1.close(); await worker.terminate(); } };
+  return { score: opaqueScore(Object.assign(withRowTimes(score, atRows), { atRows }), sig.type === 'float64' ? 2 ** -52 : 2 ** -23), ...sig, close: async () => { port1.close(); await worker.terminate(); } };
 }

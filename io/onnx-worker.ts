@@ -52,4 +52,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().finally(wake);
+void main();
