@@ -3,13 +3,14 @@
  * renamed over the target), so a crash never leaves a half-written checkpoint; read with every
  * format check of core/checkpoint/format.ts. A path ending in `.safetensors` is written as safetensors
  * (core/checkpoint/safetensors-checkpoint.ts), any other in the SKCKPT format; reading goes by the
- * file's first bytes (SKCKPT v1/v2 by their magic, safetensors otherwise).
+ * file's first bytes (SKCKPT v1/v2 by their magic, safetensors by its header length and '{').
  */
 import { promises as fs } from 'node:fs';
 import { readInput } from './files.js';
 import { tempPathFor, trackTemp, untrackTemp, writeNewFileSynced } from './outputs.js';
 import { CHECKPOINT_MAGIC, type CheckpointContents, CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint/format.js';
 import { decodeSafetensorsCheckpoint, encodeSafetensorsCheckpoint } from '../core/checkpoint/safetensors-checkpoint.js';
+import { looksLikeSafetensors } from '../core/checkpoint/safetensors.js';
 import { packageVersion } from './version.js';
 import { restoreTree, storeTree } from '../core/checkpoint/restore.js';
 import type { TrainState } from '../core/train/train.js';
@@ -43,6 +44,7 @@ export function encodeCheckpointAs(contents: CheckpointContents, format: Checkpo
 export function decodeAnyCheckpoint(bytes: Uint8Array, source = 'checkpoint'): CheckpointContents {
   const skckpt = bytes.length >= 6 && CHECKPOINT_MAGIC.subarray(0, 6).every((b, i) => bytes[i] === b);
   if (skckpt) return decodeCheckpoint(bytes, source);
+  if (!looksLikeSafetensors(bytes)) throw new CheckpointError(`${source}: not a scorekit checkpoint (neither the SKCKPT magic bytes nor a safetensors header)`);
   const { meta, tensors } = decodeSafetensorsCheckpoint(bytes, source);
   return { meta, tensors };
 }

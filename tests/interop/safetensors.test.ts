@@ -40,13 +40,15 @@ describe('safetensors checkpoints', () => {
     for (let i = 0; i < bytes.length; i++) {
       const bad = bytes.slice();
       bad[i] ^= 0x01;
-      assert.throws(() => sk.decodeAnyCheckpoint(bad, 'm.safetensors'), (e: Error) => e instanceof sk.CheckpointError && /^m\.safetensors: (corrupted|truncated|\d+ unexpected|tensor)/.test(e.message), `byte ${i}`);
+      assert.throws(() => sk.decodeAnyCheckpoint(bad, 'm.safetensors'), (e: Error) => e instanceof sk.CheckpointError && /^m\.safetensors: (corrupted|truncated|\d+ unexpected|tensor|not a scorekit checkpoint)/.test(e.message), `byte ${i}`);
     }
     const flipData = bytes.slice();
     flipData[bytes.length - 20] ^= 0x80;
     assert.throws(() => sk.decodeAnyCheckpoint(flipData, 'm'), /m: corrupted \(CRC-32 mismatch over the header and data\)/);
     assert.throws(() => sk.decodeAnyCheckpoint(bytes.subarray(0, bytes.length - 1), 'm'), /m: truncated: the data needs/);
-    assert.throws(() => sk.decodeAnyCheckpoint(bytes.subarray(0, 5), 'm'), /truncated: 5 bytes/);
+    assert.throws(() => sk.decodeAnyCheckpoint(bytes.subarray(0, 5), 'm'), /m: not a scorekit checkpoint/);
+    assert.throws(() => sk.decodeSafetensors(bytes.subarray(0, 5), 'm'), /m: truncated: 5 bytes/);
+    assert.throws(() => sk.decodeAnyCheckpoint(new TextEncoder().encode('hello, no checkpoint'), 'm'), /m: not a scorekit checkpoint \(neither the SKCKPT magic bytes nor a safetensors header\)/);
   });
 
   it('training states save as .safetensors by extension; SKCKPT files (v1, v2) still load', async () => {
