@@ -6,6 +6,7 @@ import * as sk from '../index.js';
 import { buildNet, checkSampler, type DataSpec, denoiseStep, gridOf, type ModelMeta, noiseOf, parseData, scoreFnOf } from './specs.js';
 import { refuseWithCheckpoint, sdeFromFlags } from './sde-options.js';
 import { checkModelCheckpoint } from './model-meta.js';
+import { onnxFileOf, onnxScoreOn } from './onnx-source.js';
 
 export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise<{ meta: ModelMeta; sde: sk.Sde; score: sk.ScoreFn }> {
   const c = await sk.loadCheckpoint(path);
@@ -19,7 +20,7 @@ export async function modelFromCheckpoint(path: string, be: sk.Backend): Promise
 
 export interface ScoreSource {
   readonly ckpt?: string;
-  /** 'exact' (with data gmm:FILE.json and sde) when there is no checkpoint. */
+  /** 'exact' (with data gmm:FILE.json and sde) or 'onnx:FILE' (with sde) when there is no checkpoint. */
   readonly score?: string;
   readonly data?: string;
   readonly sde?: string;
@@ -38,7 +39,15 @@ export async function resolveScore(src: ScoreSource, be: sk.Backend): Promise<{ 
     if (!data && sk.isToyName(m.meta.data)) data = await parseData(m.meta.data);
     return { sde: m.sde, score: m.score, dim: m.meta.dim, data };
   }
-  if (src.score !== 'exact') throw new Error(`--score must be 'exact', got '${src.score}'`);
+  const onnx = onnxFileOf(src.score);
+  if (onnx !== undefined) {
+    if (!src.sde) throw new Error('--score onnx:FILE needs --sde');
+    const sde = sdeFromFlags(src.sde, src.sdeFlags ?? {});
+    const m = await onnxScoreOn(onnx, sde);
+    if (data && data.dim !== m.dim) throw new Error(`--data has dimension ${data.dim}, the ONNX score ${m.dim}`);
+    return { sde, score: m.score, dim: m.dim, data };
+  }
+  if (src.score !== 'exact') throw new Error(`--score must be 'exact' or onnx:FILE, got '${src.score}'`);
   if (!data?.gmm) throw new Error('--score exact needs --data gmm:FILE.json (the exact score is known for mixtures)');
   if (!src.sde) throw new Error('--score exact needs --sde');
   const sde = sdeFromFlags(src.sde, src.sdeFlags ?? {});

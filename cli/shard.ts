@@ -10,6 +10,7 @@ import type { OptionSpec, Parsed } from './args.js';
 import { InputError } from './errors.js';
 import { readInput } from '../io/files.js';
 import { dataFileOf } from './run-files.js';
+import { onnxFileOf } from './onnx-source.js';
 
 export const SHARD_OPTIONS: Record<string, OptionSpec> = {
   shard: { kind: 'string', help: 'I/N: write only shard I of N (rows ⌊I·n/N⌋ … ⌊(I+1)·n/N⌋ − 1 of the batch, bit for bit those of the whole run) to FILE.json; join the shards with scorekit merge (fixed-grid samplers but pc)' },
@@ -63,7 +64,7 @@ const sha256 = (bytes: string | Uint8Array): string => createHash('sha256').upda
 /**
  * The fingerprint of a sampling run: SHA-256 of its options that affect the samples (by flag name,
  * sorted; every option but those of NOT_IN_FINGERPRINT) and of the bytes of the files it reads
- * (checkpoint, mixture) in place of their paths.
+ * (checkpoint, mixture, ONNX model) in place of their paths.
  */
 export async function runFingerprint(config: Record<string, number | string | boolean>): Promise<string> {
   const data = dataFileOf(config.data);
@@ -71,7 +72,9 @@ export async function runFingerprint(config: Record<string, number | string | bo
   const files: Record<string, string> = {};
   if (typeof config.ckpt === 'string') files.ckpt = sha256(await readInput(config.ckpt, 'checkpoint'));
   if (data !== undefined) files.data = sha256(await readInput(data, 'mixture file'));
-  const named = { ...config, ...(config.ckpt !== undefined ? { ckpt: 'file' } : {}), ...(data !== undefined ? { data: 'gmm:file' } : {}) };
+  const onnx = onnxFileOf(config.score);
+  if (onnx !== undefined) files.score = sha256(await readInput(onnx, 'ONNX model'));
+  const named = { ...config, ...(config.ckpt !== undefined ? { ckpt: 'file' } : {}), ...(data !== undefined ? { data: 'gmm:file' } : {}), ...(onnx !== undefined ? { score: 'onnx:file' } : {}) };
   const options = Object.fromEntries(Object.entries(named).filter(([k]) => !NOT_IN_FINGERPRINT.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return sha256(JSON.stringify({ options, files }));
 }

@@ -4,14 +4,15 @@ import { parseData } from '../specs.js';
 import { refuseWithCheckpoint, SDE_OPTIONS, sdeFlagsGiven, sdeFromFlags } from '../sde-options.js';
 import { modelFromCheckpoint } from '../sample-job.js';
 import { checkMemory, nllMemory } from '../limits.js';
+import { onnxFileOf, onnxScoreOn } from '../onnx-source.js';
 
 export const nllCommand: Command = {
   name: 'nll',
-  usage: 'scorekit nll (--ckpt CKPT | --score exact --sde NAME) --data NAME|gmm:FILE.json [--n COUNT]',
+  usage: 'scorekit nll (--ckpt CKPT | --score exact --sde NAME | --score onnx:FILE --sde NAME) --data NAME|gmm:FILE.json [--n COUNT]',
   summary: 'Negative log-likelihood and bits/dim of fresh data through the probability-flow ODE (VE, VP, sub-VP and the Gaussian paths).',
   options: {
     ckpt: { kind: 'string', help: 'checkpoint written by scorekit train' },
-    score: { kind: 'string', help: "'exact' for the exact score of a gmm:FILE.json mixture" },
+    score: { kind: 'string', help: "'exact' for the exact score of a gmm:FILE.json mixture; onnx:FILE for an ONNX score network (its divergence by central finite differences)" },
     data: { kind: 'string', help: 'data to evaluate (required)' },
     sde: { kind: 'string', help: 've | vp | subvp | edm | rf | vp-cosine | vp-logsnr (with --score exact)' },
     n: { kind: 'int', default: 200, min: 1, help: 'number of data points' },
@@ -27,7 +28,13 @@ export const nllCommand: Command = {
     let score: sk.ScoreFn;
     if (o.ckpt) refuseWithCheckpoint(sdeFlagsGiven(o), o.ckpt as string);
     if (o.ckpt) ({ sde, score } = await modelFromCheckpoint(o.ckpt as string, be));
-    else {
+    else if (onnxFileOf(o.score) !== undefined) {
+      if (!o.sde) throw new Error('--score onnx:FILE needs --sde');
+      sde = sdeFromFlags(o.sde as string, o);
+      let dim: number;
+      ({ score, dim } = await onnxScoreOn(onnxFileOf(o.score)!, sde));
+      if (dim !== data.dim) throw new Error(`--data has dimension ${data.dim}, the ONNX score ${dim}`);
+    } else {
       if (o.score !== 'exact' || !data.gmm) throw new Error("--score exact needs --data gmm:FILE.json");
       if (!o.sde) throw new Error('--score exact needs --sde');
       sde = sdeFromFlags(o.sde as string, o);

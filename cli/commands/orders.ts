@@ -4,7 +4,8 @@
  * with the fitted slopes, and a log-log plot. With --strong, strong orders instead: the RMS error at ε
  * of 200 rows, each on one Brownian path shared by every step count (path-strong-order.ts), against
  * ShARK on the same path at 8× the finest step count, with 95% bootstrap intervals; the data are a
- * two-scale mixture with a common mean, whose exact score is not affine.
+ * two-scale mixture with a common mean, whose exact score is not affine; with --score onnx:FILE, the
+ * ONNX network's score instead, the rows starting from the prior.
  */
 import * as sk from '../../index.js';
 import { COMMON, type Command, print } from '../command.js';
@@ -15,6 +16,7 @@ import { tuningOf } from './sample.js';
 import { figure } from '../plot/render.js';
 import { orderBand, referenceOrdersFor } from '../plot/order-lines.js';
 import { figureFiles, planRun, stageFigure } from '../run-files.js';
+import { onnxFileOf, onnxScoreOn } from '../onnx-source.js';
 
 /** Samplers the exact weak-order tool applies to: fixed grid, rows independent, a declared weak order. */
 const measurable = (s: sk.Sampler): s is sk.FixedGridSampler => sk.chunkable(s) && s.weakOrder !== null;
@@ -34,11 +36,14 @@ export const ordersCommand: Command = {
     'sscs-variant': { kind: 'string', help: "SSCS's splitting: strang (default) | official (CLD-SGM's code); read by sscs" },
     ...SDE_OPTIONS,
     plot: { kind: 'string', help: 'log-log plot of error versus NFE with reference slopes (PNG, its Vega-Lite specification beside it as FILE.vl.json)' },
+    score: { kind: 'string', help: 'onnx:FILE: strong orders (--strong) of the samplers with an ONNX score network instead of the exact score' },
     strong: { kind: 'flag', help: `strong orders on one Brownian path per row instead, against ShARK at 8× the finest steps (default: the samplers that declare one; --samplers any of ${STRONG.join(', ')})` },
     ...COMMON,
   },
   async run(o) {
-    const outputs = await planRun(figureFiles('--plot', o.plot), []);
+    const outputs = await planRun(figureFiles('--plot', o.plot), [['--score', onnxFileOf(o.score)]]);
+    if (o.score !== undefined && onnxFileOf(o.score) === undefined) throw new Error(`--score must be onnx:FILE, got '${o.score}'`);
+    if (o.score !== undefined && !o.strong) throw new Error('--score onnx:FILE needs --strong (the exact weak moments need the exact affine score of Gaussian data)');
     const sde = sdeFromFlags(o.sde as string, o);
     const counts = (o.steps as string).split(',').map((v) => Number(v));
     if (counts.length < 2 || !counts.every((c) => Number.isInteger(c) && c >= 1)) throw new Error(`--steps must list at least two positive integers, got '${o.steps}'`);
@@ -85,10 +90,10 @@ export const ordersCommand: Command = {
 };
 
 async function strongOrders(o: Parsed, sde: sk.Sde, samplers: readonly sk.FixedGridSampler[], counts: readonly number[], eps: number, outputs: Awaited<ReturnType<typeof planRun>>): Promise<void> {
-  const data = sk.gmm(STRONG_DATA);
-  const score = sk.exactScore(sde, data);
+  const onnx = onnxFileOf(o.score);
+  const { score, dim } = onnx !== undefined ? await onnxScoreOn(onnx, sde) : { score: sk.exactScore(sde, sk.gmm(STRONG_DATA)), dim: STRONG_DATA.means[0].length };
   const key = sk.random.key(o.seed as number);
-  const x0 = sde.priorSample(sk.random.split(key, 2)[0], 200, data.dim);
+  const x0 = sde.priorSample(sk.random.split(key, 2)[0], 200, dim);
   const grid = (n: number) => sk.timeGrid({ steps: n, eps, T: sde.T });
   const reference = { steps: 8 * Math.max(...counts), stepper: sk.sraStepper(sde, score, sk.SHARK) };
   // samplers whose discretisation refuses the smallest step count are left out, with the reason

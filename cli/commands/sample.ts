@@ -14,6 +14,7 @@ import { SDE_OPTIONS, sdeFlagsGiven, sdeFlagsOf } from '../sde-options.js';
 import { effectiveConfig } from '../config-file.js';
 import { samplesCsv } from '../csv.js';
 import { SHARD_OPTIONS, shardFileText, shardLabel, shardOf } from '../shard.js';
+import { onnxFileOf } from '../onnx-source.js';
 
 type Tuning = number | string | boolean;
 
@@ -59,11 +60,11 @@ export const tuningOf = (o: Parsed): Partial<sk.SamplerOptions> =>
 
 export const sampleCommand: Command = {
   name: 'sample',
-  usage: 'scorekit sample (--ckpt CKPT | --score exact --data gmm:FILE.json --sde NAME) --sampler NAME --steps N --n COUNT --out FILE.json|FILE.csv [--plot FILE.png]',
+  usage: 'scorekit sample (--ckpt CKPT | --score exact --data gmm:FILE.json --sde NAME | --score onnx:FILE --sde NAME) --sampler NAME --steps N --n COUNT --out FILE.json|FILE.csv [--plot FILE.png]',
   summary: 'Draw samples with a trained model or the exact score of a Gaussian mixture.',
   options: {
     ckpt: { kind: 'string', help: 'checkpoint written by scorekit train' },
-    score: { kind: 'string', help: "'exact': the exact score of --data (a gmm:FILE.json mixture)" },
+    score: { kind: 'string', help: "'exact': the exact score of --data (a gmm:FILE.json mixture); onnx:FILE: an ONNX score network (x [n, S], t [n] → score) under --sde" },
     data: { kind: 'string', help: 'data (for --score exact, and for the plot)' },
     sde: { kind: 'string', help: `${SDE_NAMES.join(' | ')} (with --score exact)` },
     sampler: { kind: 'string', default: 'em', help: `${sk.SAMPLER_NAMES.join(' | ')} (scorekit samplers lists them)` },
@@ -90,7 +91,7 @@ export const sampleCommand: Command = {
     if (!out || !/\.(json|csv)$/i.test(out)) throw new Error('--out FILE.json or FILE.csv is required');
     const shard = shardOf(o);
     const rows = shard ? shard.rows[1] - shard.rows[0] : o.n as number;
-    const outputs = await planRun([['--out', out], ...figureFiles('--plot', o.plot), ...figureFiles('--trajectory', o.trajectory)], [['--ckpt', o.ckpt], ['--data', dataFileOf(o.data)], ['--config', o.config]]);
+    const outputs = await planRun([['--out', out], ...figureFiles('--plot', o.plot), ...figureFiles('--trajectory', o.trajectory)], [['--ckpt', o.ckpt], ['--score', onnxFileOf(o.score)], ['--data', dataFileOf(o.data)], ['--config', o.config]]);
     const be = await sk.getBackend(o.backend as string);
     const source = { ckpt: o.ckpt as string | undefined, score: o.score as string | undefined, data: o.data as string | undefined, sde: o.sde as string | undefined, sdeFlags: sdeFlagsGiven(o) };
     const { sde, score, dim, data } = await resolveScore(source, be);

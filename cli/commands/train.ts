@@ -27,7 +27,7 @@ export const trainCommand: Command = {
     depth: { kind: 'int', default: 3, min: 0, help: 'MLP hidden layers' },
     lambda: { kind: 'number', default: 0.1, min: 0, help: 'QCSGM regulariser weight (--loss qc)' },
     ema: { kind: 'number', default: 0.99, min: 0, help: 'EMA decay of the parameters' },
-    out: { kind: 'string', help: 'checkpoint path (required)' },
+    out: { kind: 'string', help: 'checkpoint path (required; FILE.safetensors writes safetensors)' },
     plot: { kind: 'string', help: 'write the training-loss curve to this PNG (and its Vega-Lite specification to FILE.vl.json)' },
     ...COMMON,
   },
@@ -94,7 +94,7 @@ export const trainCommand: Command = {
       onProgress: (p) => bar.update(p.step, p.total, `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(1)} it/s`),
     });
     bar.done();
-    await outputs.stage('--out', await sk.encodeTrainState(r.state, { ...meta }));
+    await outputs.stage('--out', await sk.encodeTrainState(r.state, { ...meta }, sk.checkpointFormatOf(o.out as string)));
     if (o.plot) {
       const steps = Float64Array.from(r.losses, (_, i) => i + 1);
       await stageFigure(outputs, '--plot', await figure([{ kind: 'line', title: `${loss} loss (${sde.kind}, ${data.name})`, series: [{ label: 'loss', x: steps, y: r.losses }], xLabel: 'step', yLabel: 'loss' }]));

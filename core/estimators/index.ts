@@ -1,2 +1,3 @@
 export * from './probes.js';
 export * from './trace.js';
+export * from './fd-trace.js';

@@ -4,6 +4,8 @@
  *   log p_ε(x(ε)) = log p_T(x(T)) + ∫_ε^T ∇·F(x(t), t) dt.
  * The divergence is exact (D forward-mode passes, for small D) or the Hutchinson–Skilling estimate
  * vᵀ(∂F/∂x)v with one probe v fixed for the whole solve (Gaussian or Rademacher), as score_sde does.
+ * For an opaque score (core/sde/opaque-score.ts) the directional derivatives are central finite
+ * differences (core/estimators/fd-trace.ts) instead of forward-mode passes.
  * The ODE is solved on the augmented state [x, Δlogp] with adaptive Dormand–Prince (rtol = atol = 1e-5).
  */
 import type { PRNGKey } from '../random/key.js';
@@ -16,6 +18,8 @@ import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
 import { probe, type ProbeKind } from '../estimators/probes.js';
 import { jacobianTrace } from '../estimators/trace.js';
+import { finiteDifferenceTrace } from '../estimators/fd-trace.js';
+import { opaquePrecision } from '../sde/opaque-score.js';
 import { probabilityFlow } from './ode-steppers.js';
 import { type AdaptiveOptions, dopri5 } from './dopri5.js';
 
@@ -52,8 +56,10 @@ export async function logLikelihood(sde: Sde, score: ScoreFn, x: Tensor, o: Like
     if (!o.key) throw new Error('logLikelihood: a key is needed for Hutchinson probes');
     v = probe(mode, o.key, x);
   }
+  const precision = opaquePrecision(score);
   const divergence = (y: Tensor, t: number): { f: Tensor; div: Tensor } => {
-    const r = jacobianTrace((z: Tensor) => F(z, t), y, v ? [v] : undefined);
+    const probes = v ? [v] : undefined;
+    const r = precision === undefined ? jacobianTrace((z: Tensor) => F(z, t), y, probes) : finiteDifferenceTrace((z: Tensor) => F(z, t), y, probes, precision);
     return { f: r.out, div: r.trace };
   };
   const aug = (s: Tensor, t: number): Tensor => {
@@ -66,6 +72,7 @@ export async function logLikelihood(sde: Sde, score: ScoreFn, x: Tensor, o: Like
   const delta = reshape(sliceAxis(r.x, -1, D, 1), [n]);
   const logp = add((o.terminalLogp ?? ((y: Tensor) => sde.priorLogp(y)))(xT), delta);
   const bpd = add(div(logp, -D * Math.LN2), o.bitsOffset ?? 0);
-  // each F evaluation costs one score evaluation per direction of the divergence
-  return { logp, bpd, nfe: r.nfe * (v ? 1 : D) };
+  // each F evaluation costs one score evaluation per direction of the divergence (finite differences: two, and one for F)
+  const directions = v ? 1 : D;
+  return { logp, bpd, nfe: r.nfe * (precision === undefined ? directions : 2 * directions + 1) };
 }

@@ -14,3 +14,4 @@ export { pathMarginal, pathLogDensity, pathScore, pathOracle } from './path-orac
 export { pathTimeGrid, type PathGridKind, type PathGridOptions, PATH_GRID_KINDS } from './path-grid.js';
 export { cosineBetas } from './cosine-betas.js';
 export * from './row-time-score.js';
+export * from './opaque-score.js';
