@@ -7,10 +7,11 @@
  * - CLD joint (x, v), N((m_x μ_k, m_v μ_k), [[m_x²S_k + Σxx I, m_x m_v S_k + Σxv I], [·, m_v²S_k + Σvv I]]):
  *   in the eigenbasis (y_x, y_v) = ((x − m_x μ_k)Q_k, (v − m_v μ_k)Q_k) the covariance is one 2×2 block
  *   per eigenvalue, [[m_x²λ + Σxx, m_x m_v λ + Σxv], [·, m_v²λ + Σvv]], inverted in closed form.
- * The components are stacked: Q = [Q_1 … Q_K] ([D, K·D]) rotates every residual with one product,
- * Y = XQ − a·[μ_1Q_1 … μ_KQ_K], and Σ_k r_k (W_k Q_kᵀ) = (r ⊙ W)Qᵀ is one product back, so an
- * evaluation is two (three for CLD) matmuls on the backend plus elementwise work on [n, K·D], with
- * no factorisation per time (Golub & Van Loan §8.1: the spectral theorem; Dockhorn et al. 2022, §3
+ * The components are stacked and the whitening is folded into the rotation: the host builds, per
+ * time, F = [−c·(μ_kQ_k)/√λ̃ ; Q_k/√λ̃]_k ([1 + D, K·D]) so that Z = [1, x]·F holds every component's
+ * whitened residual (one product), and Σ_k r_k (Z_k G_k) = (r ⊙ Z)·G is one product back. An
+ * evaluation is two matmuls (three for CLD) on the backend and a few elementwise passes over
+ * [n, K·D], with no factorisation per time (Golub & Van Loan §8.1: the spectral theorem; Dockhorn et al. 2022, §3
  * for the CLD kernel).
  */
 import { symmetricEigen } from '../linalg/dense.js';
@@ -18,7 +19,7 @@ import { fromArray, like } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, exp, mul, neg, sub } from '../tensor/ops/elementwise.js';
 import { logsumexp, sum } from '../tensor/ops/reduce.js';
-import { concat, sliceAxis } from '../tensor/ops/manipulate.js';
+import { concat } from '../tensor/ops/manipulate.js';
 import { reshape } from '../tensor/ops/sum-broadcast.js';
 import { matmul } from '../tensor/ops/linalg.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
@@ -86,34 +87,60 @@ function logNorms(g: Gmm, logc: Float64Array, m: number): Float64Array {
 }
 
 /**
- * −Σ_k r_k (W_k Q_kᵀ) with r = softmax_k(logNorm_k − ½ quad_k): quad [n, K·D] summed per component,
- * W [n, K·D] (the stacked per-component precision times the rotated residual).
+ * −Σ_k r_k Z_k G_k with r = softmax_k(logNorm_k − ½ quad_k): the whitened residuals Z = [1, u]·F
+ * ([n, K·D] blocks, one product), quad_k = Σ over blocks of |z|², and the weighted back-rotation
+ * (r ⊙ Z)·G as one product.
  */
-function combine(g: Gmm, sp: GmmSpectrum, quad: Tensor, logNorm: Float64Array, W: Tensor): Tensor {
-  const n = W.shape[0];
+function whitenedScore(g: Gmm, ones1: Tensor, blocks: readonly Float64Array[], back: Float64Array, logNorm: Float64Array): Tensor {
+  const n = ones1.shape[0];
   const K = g.weights.length;
   const D = g.dim;
-  const logits = add(mul(sum(reshape(quad, [n, K, D]), -1), -0.5), fromArray(logNorm, like(W)));
-  const r = exp(sub(logits, logsumexp(logits, -1, true))); // [n, K]
-  const rW = mul(reshape(W, [n, K, D]), reshape(r, [n, K, 1]));
-  return neg(matmul(reshape(rW, [n, K * D]), fromArray(sp.vectorsT, { ...like(W), shape: [K * D, D] })));
+  const KD = K * D;
+  const rows = ones1.shape[1];
+  const Z = blocks.map((F) => matmul(ones1, fromArray(F, { ...like(ones1), shape: [rows, KD] })));
+  let quad = sum(reshape(mul(Z[0], Z[0]), [n, K, D]), -1);
+  for (let b = 1; b < Z.length; b++) quad = add(quad, sum(reshape(mul(Z[b], Z[b]), [n, K, D]), -1));
+  const logits = add(mul(quad, -0.5), fromArray(logNorm, like(ones1)));
+  const r = reshape(exp(sub(logits, logsumexp(logits, -1, true))), [n, K, 1]);
+  const rZ = Z.slice(Z.length - back.length / (KD * D)).map((z) => reshape(mul(reshape(z, [n, K, D]), r), [n, KD]));
+  const lhs = rZ.length === 1 ? rZ[0] : concat(rZ, 1);
+  return neg(matmul(lhs, fromArray(back, { ...like(ones1), shape: [rZ.length * KD, D] })));
 }
 
-/** X·[Q_1 … Q_K] − c·[μ_1Q_1 … μ_KQ_K]: every component's rotated residual, [n, K·D]. */
-function rotate(g: Gmm, sp: GmmSpectrum, x: Tensor, c: number): Tensor {
-  const KD = g.weights.length * g.dim;
-  const Q = fromArray(sp.vectors, { ...like(x), shape: [g.dim, KD] });
-  return sub(matmul(x, Q), fromArray(sp.rotatedMeans.map((m) => c * m), like(x)));
+/** [1, x]: the points with a leading column of ones (the constant row of the whitening maps). */
+const withOnes = (x: Tensor): Tensor => concat([fromArray(new Float64Array(x.shape[0]).fill(1), { ...like(x), shape: [x.shape[0], 1] }), x], 1);
+
+/**
+ * The whitening map of one block: rows [1, x-coordinates, v-coordinates] → z_kj =
+ * (cx·(xQ_k)_j + cv·(vQ_k)_j − c0·(μ_kQ_k)_j) per direction, for per-direction (cx, cv) and scalar-times-mean c0.
+ */
+function whiteningMap(g: Gmm, sp: GmmSpectrum, rows: number, cx: Float64Array | null, cv: Float64Array | null, c0: Float64Array): Float64Array {
+  const D = g.dim;
+  const KD = g.weights.length * D;
+  const F = new Float64Array(rows * KD);
+  for (let c = 0; c < KD; c++) F[c] = -c0[c] * sp.rotatedMeans[c];
+  for (let a = 0; a < D; a++) {
+    for (let c = 0; c < KD; c++) {
+      const q = sp.vectors[a * KD + c];
+      if (cx) F[(1 + a) * KD + c] = cx[c] * q;
+      if (cv) F[(1 + D + a) * KD + c] = cv[c] * q;
+    }
+  }
+  return F;
 }
+
+/** Rows of Qᵀ scaled per direction: [K·D, D], row (k·D + j) = s_kj·(Q_k column j). */
+const scaledBack = (sp: GmmSpectrum, s: Float64Array, D: number): Float64Array => sp.vectorsT.map((q, i) => q * s[Math.floor(i / D)]);
 
 /** ∇ₓ log Σ_k w_k N(x; aμ_k, a²S_k + s²I) for x: [n, D] (s² > 0 or a²S_k positive definite). */
 export function scaledGmmScore(g: Gmm, a: number, s2: number, x: Tensor): Tensor {
   checkRows(x, g.dim, 'scaledGmmScore');
   const sp = gmmSpectrum(g);
   const c = sp.values.map((l) => a * a * l + s2);
-  const y = rotate(g, sp, x, a);
-  const w = mul(y, fromArray(c.map((v) => 1 / v), like(x)));
-  return combine(g, sp, mul(y, w), logNorms(g, c.map(Math.log), g.dim), w);
+  // z = (x − aμ)Q / √c; −C⁻¹(x − aμ) = −z (Q diag(1/√c))ᵀ
+  const is = c.map((v) => 1 / Math.sqrt(v));
+  const F = whiteningMap(g, sp, 1 + g.dim, is, null, is.map((v) => a * v));
+  return whitenedScore(g, withOnes(x), [F], scaledBack(sp, is, g.dim), logNorms(g, c.map(Math.log), g.dim));
 }
 
 /** The scalars of a CLD perturbation kernel with the initial velocity marginalised. */
@@ -127,26 +154,35 @@ export interface CldCoefficients {
 
 /**
  * The score of the CLD joint marginal at u = (x, v): [n, 2D] of mixture data: its velocity part
- * ∇_v log p_t(u) ([n, D]) or the whole ∇_u log p_t(u) ([n, 2D]).
+ * ∇_v log p_t(u) ([n, D]) or the whole ∇_u log p_t(u) ([n, 2D]). Per eigen-direction the block
+ * [[A, B], [B, C]] = LLᵀ (l11 = √A, l21 = B/l11, l22 = √(C − l21²)) whitens (y_x, y_v) to
+ * z1 = y_x/l11, z2 = (y_v − l21·z1)/l22, and the precision times the residual is
+ * (z1/l11 − l21·z2/(l11·l22), z2/l22).
  */
 export function cldGmmScore(g: Gmm, k: CldCoefficients, u: Tensor, part: 'velocity' | 'joint' = 'velocity'): Tensor {
   checkRows(u, 2 * g.dim, 'cldGmmScore');
   const sp = gmmSpectrum(g);
   const D = g.dim;
-  // Per eigen-direction 2×2 block [[A, B], [B, C]], determinant and inverse [[C, −B], [−B, A]]/det.
   const A = sp.values.map((l) => k.mxx * k.mxx * l + k.Sxx);
   const B = sp.values.map((l) => k.mxx * k.mvx * l + k.Sxv);
   const C = sp.values.map((l) => k.mvx * k.mvx * l + k.Svv);
-  const det = A.map((a, j) => a * C[j] - B[j] * B[j]);
-  const P = fromArray(C.map((c, j) => c / det[j]), like(u));
-  const R = fromArray(B.map((b, j) => -b / det[j]), like(u));
-  const Q = fromArray(A.map((a, j) => a / det[j]), like(u));
-  const yx = rotate(g, sp, sliceAxis(u, -1, 0, D), k.mxx);
-  const yv = rotate(g, sp, sliceAxis(u, -1, D, D), k.mvx);
-  const wv = add(mul(yx, R), mul(yv, Q));
-  const wx = add(mul(yx, P), mul(yv, R));
-  const quad = add(mul(yx, wx), mul(yv, wv));
-  const logNorm = logNorms(g, det.map(Math.log), 2 * D);
-  const sv = combine(g, sp, quad, logNorm, wv);
-  return part === 'velocity' ? sv : concat([combine(g, sp, quad, logNorm, wx), sv], 1);
+  const l11 = A.map(Math.sqrt);
+  const l21 = B.map((b, j) => b / l11[j]);
+  const l22 = C.map((c, j) => Math.sqrt(c - l21[j] * l21[j]));
+  const rows = 1 + 2 * D;
+  // z1 = (x Q − mxx μQ)/l11;  z2 = ((v Q − mvx μQ) − l21 z1)/l22
+  const i11 = l11.map((v) => 1 / v);
+  const F1 = whiteningMap(g, sp, rows, i11, null, i11.map((v) => k.mxx * v));
+  const ax = l21.map((v, j) => -v / (l11[j] * l22[j]));
+  const av = l22.map((v) => 1 / v);
+  const F2 = whiteningMap(g, sp, rows, ax, av, ax.map((v, j) => k.mxx * v + k.mvx * av[j]));
+  const logdet = l11.map((v, j) => 2 * Math.log(v * l22[j]));
+  const logNorm = logNorms(g, logdet, 2 * D);
+  const u1 = withOnes(u);
+  const sv = whitenedScore(g, u1, [F1, F2], scaledBack(sp, av, D), logNorm);
+  if (part === 'velocity') return sv;
+  const bx = new Float64Array(2 * D * D * g.weights.length);
+  bx.set(scaledBack(sp, i11, D), 0);
+  bx.set(scaledBack(sp, ax, D), D * D * g.weights.length);
+  return concat([whitenedScore(g, u1, [F1, F2], bx, logNorm), sv], 1);
 }
