@@ -19,7 +19,7 @@ import { fromArray, like } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, exp, mul, neg, sub } from '../tensor/ops/elementwise.js';
 import { logsumexp, sum } from '../tensor/ops/reduce.js';
-import { concat } from '../tensor/ops/manipulate.js';
+import { concat, sliceAxis } from '../tensor/ops/manipulate.js';
 import { reshape } from '../tensor/ops/sum-broadcast.js';
 import { matmul } from '../tensor/ops/linalg.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
@@ -87,25 +87,26 @@ function logNorms(g: Gmm, logc: Float64Array, m: number): Float64Array {
 }
 
 /**
- * −Σ_k r_k Z_k G_k with r = softmax_k(logNorm_k − ½ quad_k): the whitened residuals Z = [1, u]·F
- * ([n, K·D] blocks, one product), quad_k = Σ over blocks of |z|², and the weighted back-rotation
- * (r ⊙ Z)·G as one product.
+ * −Σ_k r_k Z_k G_k with r = softmax_k(logNorm_k − ½ quad_k): the whitened residuals Z ([n, K·D]
+ * blocks, each one product [1, u]·F), quad_k = Σ over blocks of |z_k|², and the weighted
+ * back-rotation of the last blocks, (r ⊙ Z)·G, as one product.
  */
-function whitenedScore(g: Gmm, ones1: Tensor, blocks: readonly Float64Array[], back: Float64Array, logNorm: Float64Array): Tensor {
-  const n = ones1.shape[0];
+function whitenedScore(g: Gmm, Z: readonly Tensor[], back: Float64Array, logNorm: Float64Array): Tensor {
+  const n = Z[0].shape[0];
   const K = g.weights.length;
   const D = g.dim;
   const KD = K * D;
-  const rows = ones1.shape[1];
-  const Z = blocks.map((F) => matmul(ones1, fromArray(F, { ...like(ones1), shape: [rows, KD] })));
   let quad = sum(reshape(mul(Z[0], Z[0]), [n, K, D]), -1);
   for (let b = 1; b < Z.length; b++) quad = add(quad, sum(reshape(mul(Z[b], Z[b]), [n, K, D]), -1));
-  const logits = add(mul(quad, -0.5), fromArray(logNorm, like(ones1)));
+  const logits = add(mul(quad, -0.5), fromArray(logNorm, like(Z[0])));
   const r = reshape(exp(sub(logits, logsumexp(logits, -1, true))), [n, K, 1]);
   const rZ = Z.slice(Z.length - back.length / (KD * D)).map((z) => reshape(mul(reshape(z, [n, K, D]), r), [n, KD]));
   const lhs = rZ.length === 1 ? rZ[0] : concat(rZ, 1);
-  return neg(matmul(lhs, fromArray(back, { ...like(ones1), shape: [rZ.length * KD, D] })));
+  return neg(matmul(lhs, fromArray(back, { ...like(Z[0]), shape: [rZ.length * KD, D] })));
 }
+
+/** The whitened residuals [1, u]·F of one block: [n, K·D]. */
+const whiten = (u1: Tensor, F: Float64Array, g: Gmm): Tensor => matmul(u1, fromArray(F, { ...like(u1), shape: [u1.shape[1], g.weights.length * g.dim] }));
 
 /** [1, x]: the points with a leading column of ones (the constant row of the whitening maps). */
 const withOnes = (x: Tensor): Tensor => concat([fromArray(new Float64Array(x.shape[0]).fill(1), { ...like(x), shape: [x.shape[0], 1] }), x], 1);
@@ -140,7 +141,7 @@ export function scaledGmmScore(g: Gmm, a: number, s2: number, x: Tensor): Tensor
   // z = (x − aμ)Q / √c; −C⁻¹(x − aμ) = −z (Q diag(1/√c))ᵀ
   const is = c.map((v) => 1 / Math.sqrt(v));
   const F = whiteningMap(g, sp, 1 + g.dim, is, null, is.map((v) => a * v));
-  return whitenedScore(g, withOnes(x), [F], scaledBack(sp, is, g.dim), logNorms(g, c.map(Math.log), g.dim));
+  return whitenedScore(g, [whiten(withOnes(x), F, g)], scaledBack(sp, is, g.dim), logNorms(g, c.map(Math.log), g.dim));
 }
 
 /** The scalars of a CLD perturbation kernel with the initial velocity marginalised. */
@@ -169,20 +170,20 @@ export function cldGmmScore(g: Gmm, k: CldCoefficients, u: Tensor, part: 'veloci
   const l11 = A.map(Math.sqrt);
   const l21 = B.map((b, j) => b / l11[j]);
   const l22 = C.map((c, j) => Math.sqrt(c - l21[j] * l21[j]));
-  const rows = 1 + 2 * D;
-  // z1 = (x Q − mxx μQ)/l11;  z2 = ((v Q − mvx μQ) − l21 z1)/l22
+  // z1 = (x Q − mxx μQ)/l11 (from [1, x]);  z2 = ((v Q − mvx μQ) − l21 z1)/l22 (from [1, x, v])
   const i11 = l11.map((v) => 1 / v);
-  const F1 = whiteningMap(g, sp, rows, i11, null, i11.map((v) => k.mxx * v));
+  const F1 = whiteningMap(g, sp, 1 + D, i11, null, i11.map((v) => k.mxx * v));
   const ax = l21.map((v, j) => -v / (l11[j] * l22[j]));
   const av = l22.map((v) => 1 / v);
-  const F2 = whiteningMap(g, sp, rows, ax, av, ax.map((v, j) => k.mxx * v + k.mvx * av[j]));
+  const F2 = whiteningMap(g, sp, 1 + 2 * D, ax, av, ax.map((v, j) => k.mxx * v + k.mvx * av[j]));
   const logdet = l11.map((v, j) => 2 * Math.log(v * l22[j]));
   const logNorm = logNorms(g, logdet, 2 * D);
   const u1 = withOnes(u);
-  const sv = whitenedScore(g, u1, [F1, F2], scaledBack(sp, av, D), logNorm);
+  const Z = [whiten(sliceAxis(u1, -1, 0, 1 + D), F1, g), whiten(u1, F2, g)];
+  const sv = whitenedScore(g, Z, scaledBack(sp, av, D), logNorm);
   if (part === 'velocity') return sv;
   const bx = new Float64Array(2 * D * D * g.weights.length);
   bx.set(scaledBack(sp, i11, D), 0);
   bx.set(scaledBack(sp, ax, D), D * D * g.weights.length);
-  return concat([whitenedScore(g, u1, [F1, F2], bx, logNorm), sv], 1);
+  return concat([whitenedScore(g, Z, bx, logNorm), sv], 1);
 }
