@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../io/checkpoint.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'dimension_sweep.py');
-const K = 8;
+const COMPONENTS = 8;
 const EPS = 1e-3;
 
 type Method = 'cld-sscs' | 'vp-em';
@@ -30,8 +30,8 @@ export const SWEEP_SIZES: Readonly<Record<number, { n: number; steps: number }>>
   2: { n: 10_000, steps: 10 }, 16: { n: 2_000, steps: 10 }, 64: { n: 500, steps: 6 }, 256: { n: 128, steps: 4 },
 };
 
-/** K full-covariance components in D dimensions: means 2·N(0, I), covariances AAᵀ/D + 0.05 I (A normal). */
-export function sweepMixture(D: number, seed = 5): sk.Gmm {
+/** K (default 8) full-covariance components in D dimensions: means 2·N(0, I), covariances AAᵀ/D + 0.05 I (A normal). */
+export function sweepMixture(D: number, seed = 5, K = COMPONENTS): sk.Gmm {
   const z = sk.random.normalHost(sk.random.key(seed), K * (D + D * D));
   const cov = (k: number): number[][] => {
     const A = (i: number, j: number): number => z[K * D + k * D * D + i * D + j];
@@ -118,7 +118,7 @@ function vegaLite(rows: readonly Row[]): object {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json', background: 'white', padding: 8,
     hconcat: methods.map((m) => ({
-      title: `W5 ${m}: time per particle·step vs D (K = ${K})`, width: 300, height: 260,
+      title: `W5 ${m}: time per particle·step vs D (K = ${COMPONENTS})`, width: 300, height: 260,
       data: { values: rows.filter((r) => r.method === m).flatMap((r) => Object.entries(r.sides).map(([side, s]) => ({ side, D: r.D, us: s.median, lo: s.min, hi: s.max }))) },
       layer: [
         { mark: { type: 'line', point: true }, encoding: {
@@ -135,7 +135,7 @@ function markdown(rows: readonly Row[], meta: { date: string; command: string; r
   const f = (s: Stat): string => `${s.median.toPrecision(3)} (${s.min.toPrecision(3)}–${s.max.toPrecision(3)})`;
   const lines = [
     `# W5: dimension sweep (${meta.date})`, '',
-    `\`${meta.command}\`; K = ${K} full covariances; one thread each side; ${meta.reps} repetitions after a warm-up; PyTorch ${meta.torch}.`,
+    `\`${meta.command}\`; K = ${COMPONENTS} full covariances; one thread each side; ${meta.reps} repetitions after a warm-up; PyTorch ${meta.torch}.`,
     'µs per particle·step, median (min–max); ratio = fastest peer median ÷ scorekit median.', '',
     '| workload | D | particles × steps | scorekit cpu:float32 | torch vectorised | torch loop | ratio |',
     '|---|---:|---:|---:|---:|---:|---:|',

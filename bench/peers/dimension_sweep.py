@@ -51,6 +51,15 @@ def vp_score_vec(sp, x, a, s2):
     return -(r.unsqueeze(-1) * torch.bmm(w, sp.QT)).sum(0)
 
 
+def combine_loop(logits, terms):
+    """-sum_k r_k terms_k with r = softmax_k(logits), accumulated in place."""
+    r = torch.softmax(torch.stack(logits), 0)
+    out = r[0].unsqueeze(-1) * terms[0]
+    for k in range(1, len(terms)):
+        out += r[k].unsqueeze(-1) * terms[k]
+    return -out
+
+
 def vp_score_loop(sp, x, a, s2):
     inv, lognorm = vp_coeffs(sp, a, s2)
     logits, terms = [], []
@@ -59,11 +68,7 @@ def vp_score_loop(sp, x, a, s2):
         w = y * inv[k]
         logits.append(lognorm[k] - 0.5 * (y * w).sum(-1))
         terms.append(w @ sp.QT[k])
-    r = torch.softmax(torch.stack(logits), 0)
-    out = r[0].unsqueeze(-1) * terms[0]
-    for k in range(1, len(terms)):
-        out += r[k].unsqueeze(-1) * terms[k]
-    return -out
+    return combine_loop(logits, terms)
 
 
 def cld_coeffs(sp, m):
@@ -99,11 +104,7 @@ def cld_score_loop(sp, u, m, d):
         wx = yx * P[k] + yv * R[k]
         logits.append(lognorm[k] - 0.5 * (yx * wx + yv * wv).sum(-1))
         terms.append(wv @ sp.QT[k])
-    r = torch.softmax(torch.stack(logits), 0)
-    out = r[0].unsqueeze(-1) * terms[0]
-    for k in range(1, len(terms)):
-        out += r[k].unsqueeze(-1) * terms[k]
-    return -out
+    return combine_loop(logits, terms)
 
 
 def runner(case, side):

@@ -7,27 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as sk from '../../index.js';
-import { assertAllClose, checkProperty, hostNormal, hostUniform } from '../helpers.js';
+import { assertAllClose, checkProperty, hostNormal } from '../helpers.js';
+import { sweepMixture } from '../../bench/dimension-sweep.js';
 
-/** A random mixture in D dimensions with K components (SPD covariances A Aᵀ/D + 0.05 I). */
-function randomMixture(seed: number, K: number, D: number): sk.Gmm {
-  const z = hostNormal(seed, K * (D + D * D));
-  const w = hostUniform(seed + 1, K, 0.2, 1);
-  const tot = w.reduce((a, b) => a + b, 0);
-  return sk.gmm({
-    weights: Array.from(w, (v) => v / tot),
-    means: Array.from({ length: K }, (_, k) => Array.from({ length: D }, (_, a) => 2 * z[k * D + a])),
-    covs: Array.from({ length: K }, (_, k) => {
-      const A = (i: number, j: number): number => z[K * D + k * D * D + i * D + j];
-      const S = Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => {
-        let s = i === j ? 0.05 : 0;
-        for (let q = 0; q < D; q++) s += (A(i, q) * A(j, q)) / D;
-        return s;
-      }));
-      return S.map((r, i) => r.map((_, j) => (i <= j ? S[i][j] : S[j][i])));
-    }),
-  });
-}
+const randomMixture = (seed: number, K: number, D: number): sk.Gmm => sweepMixture(D, seed, K);
 
 const seedArb = fc.integer({ min: 1, max: 2 ** 30 });
 const dimArb = fc.constantFrom(2, 3, 16);
