@@ -1,1 +1,2 @@
 export * from './gmm.js';
+export * from './spectral-score.js';

@@ -17,6 +17,7 @@ import { type Sde, unknownSde } from './sde.js';
 import { memoByTime, pathMarginal } from './path-oracle.js';
 import { linearSdePath } from './gaussian-path.js';
 import { pathMixtureRowScore, type RowTimeScoreFn, withRowTimes } from './row-time-score.js';
+import { cldGmmScore, scaledGmmScore } from '../mixture/spectral-score.js';
 
 function checkTime(sde: Sde, t: number): void {
   if (!(t >= 0 && t <= sde.T)) throw new RangeError(`time ${t} is outside [0, ${sde.T}]`);
@@ -76,6 +77,13 @@ export function marginal(sde: Sde, data: Gmm, t: number): Gmm {
   }
 }
 
+/**
+ * Marginals of at most this dimension (joint (x, v) for CLD) take the fused per-point score of the
+ * factorised marginal (whose bits the golden runs freeze); above it the spectral form
+ * (spectral-score.ts) runs, O(K·D²) per point with no factorisation per time.
+ */
+export const FACTORED_SCORE_MAX_DIM = 8;
+
 /** Marginals memoised by time. */
 const cachedMarginal = (sde: Sde, data: Gmm): ((t: number) => Gmm) => memoByTime((t) => marginal(sde, data, t));
 
@@ -86,11 +94,25 @@ const cachedMarginal = (sde: Sde, data: Gmm): ((t: number) => Gmm) => memoByTime
  */
 export function exactScore(sde: Sde, data: Gmm): RowTimeScoreFn {
   const at = cachedMarginal(sde, data);
+  const d = data.dim;
   switch (sde.kind) {
-    case 've': case 'vp': case 'subvp': return withRowTimes((x: Tensor, t: number) => gmmScore(at(t), x), pathMixtureRowScore(linearSdePath(sde), data));
-    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': return withRowTimes((x: Tensor, t: number) => gmmScore(at(t), x), pathMixtureRowScore(sde.path, data));
+    case 've': case 'vp': case 'subvp': {
+      const score = d > FACTORED_SCORE_MAX_DIM
+        ? (x: Tensor, t: number) => (checkTime(sde, t), scaledGmmScore(data, sde.meanCoef(t), sde.std(t) ** 2, x))
+        : (x: Tensor, t: number) => gmmScore(at(t), x);
+      return withRowTimes(score, pathMixtureRowScore(linearSdePath(sde), data));
+    }
+    case 'edm': case 'vp-cosine': case 'rf': case 'vp-logsnr': {
+      const path = sde.path;
+      const score = d > FACTORED_SCORE_MAX_DIM
+        ? (x: Tensor, t: number) => scaledGmmScore(data, path.alpha(t), path.sigma(t) ** 2, x)
+        : (x: Tensor, t: number) => gmmScore(at(t), x);
+      return withRowTimes(score, pathMixtureRowScore(path, data));
+    }
     case 'cld': {
-      const d = data.dim;
+      if (2 * d > FACTORED_SCORE_MAX_DIM) {
+        return (u: Tensor, t: number) => (checkTime(sde, t), cldGmmScore(data, sde.kernelFrom(t, 0, sde.gamma * sde.M, false), u));
+      }
       return (u: Tensor, t: number) => gmmScore(at(t), u, { start: d, count: d });
     }
     default: return unknownSde(sde);
