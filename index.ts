@@ -16,5 +16,7 @@ export * as verify from './verify/index.js';
 export * from './verify/conformance.js';
 export { saveCheckpoint, loadCheckpoint, writeFileAtomic, saveTrainState, loadTrainState, encodeTrainState } from './io/checkpoint.js';
 export { loadMnist, type MnistData, type MnistOptions } from './io/mnist.js';
+export { loadMnistIdx, loadCifar10, type ImageSet, type ImageFileOptions, type ImageSplit } from './io/image-files.js';
+export { gunzipIfCompressed, isGzip } from './io/gzip.js';
 export { sampleParallel, samplerPool, type SamplerPool, type ParallelOptions } from './parallel/sample.js';
 export type { SampleJob, SampleSetup } from './parallel/job.js';

@@ -1,2 +1,3 @@
 export * from './toy.js';
 export * from './idx.js';
+export * from './cifar.js';
