@@ -18,5 +18,6 @@ export { saveCheckpoint, loadCheckpoint, writeFileAtomic, saveTrainState, loadTr
 export { loadMnist, type MnistData, type MnistOptions } from './io/mnist.js';
 export { loadMnistIdx, loadCifar10, type ImageSet, type ImageFileOptions, type ImageSplit } from './io/image-files.js';
 export { gunzipIfCompressed, isGzip } from './io/gzip.js';
+export { loadDigitClassifier, digitProbabilities, digitMetrics, DIGIT_TEST_FRACTION, type LoadedDigitClassifier, type DigitMetrics } from './io/digit-classifier.js';
 export { sampleParallel, samplerPool, type SamplerPool, type ParallelOptions } from './parallel/sample.js';
 export type { SampleJob, SampleSetup } from './parallel/job.js';
