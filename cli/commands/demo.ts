@@ -22,6 +22,7 @@ import { progressBar } from '../progress.js';
 import { type Panel, rangeOf } from '../plot/figure.js';
 import { figure } from '../plot/render.js';
 import { dataFileOf, figureFiles, planRun, stageFigure } from '../run-files.js';
+import { runMnistDemo } from './demo-mnist.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -29,7 +30,7 @@ export const demoCommand: Command = {
   summary: 'Train a CLD model with HSM on 2-D data, sample with SSCS and Euler–Maruyama at equal NFE, write plots and metrics.',
   options: {
     out: { kind: 'string', default: 'scorekit-demo', help: 'output directory' },
-    data: { kind: 'string', default: 'checkerboard', help: 'toy data set or gmm:FILE.json' },
+    data: { kind: 'string', default: 'checkerboard', help: "toy data set, gmm:FILE.json, or 'mnist' (a U-Net on 28×28 digits, sized by the --image-* options)" },
     steps: { kind: 'int', default: 6000, min: 1, help: 'training steps' },
     nfe: { kind: 'int', default: 100, min: 2, help: 'score evaluations per sampler (including the denoising step)' },
     n: { kind: 'int', default: 2000, min: 2, help: 'samples per sampler' },
@@ -42,10 +43,15 @@ export const demoCommand: Command = {
     features: { kind: 'int', default: 32, min: 0, help: 'Gaussian Fourier features of the input (x, v) (Tancik et al. 2020; 0: the raw input)' },
     'feature-scale': { kind: 'number', default: 0.5, min: 0, help: 'standard deviation σ of the Fourier frequencies B ~ N(0, σ²)' },
     evals: { kind: 'int', default: 6, min: 0, help: 'points of the quality-vs-time curve (SSCS samples of the EMA model during training)' },
+    'image-steps': { kind: 'int', default: 60, min: 1, help: 'with --data mnist: U-Net training steps' },
+    'image-batch': { kind: 'int', default: 32, min: 1, help: 'with --data mnist: training batch size' },
+    'image-n': { kind: 'int', default: 64, min: 1, help: 'with --data mnist: generated digits' },
+    channels: { kind: 'int', default: 16, min: 4, help: 'with --data mnist: channels of the U-Net\'s first level (a multiple of 4)' },
     ...COMMON,
     backend: { ...COMMON.backend, default: 'tfjs:wasm' },
   },
   async run(o) {
+    if (o.data === 'mnist') return runMnistDemo(o);
     const t0 = performance.now();
     const lrFinal = o['lr-final'] as number;
     if (lrFinal > 1) throw new RangeError(`--lr-final is a fraction of --lr and must lie in [0, 1], got ${lrFinal}`);

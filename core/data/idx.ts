@@ -54,9 +54,9 @@ export interface MnistIdx {
 
 /** An MNIST images/labels pair (train-images-idx3-ubyte with train-labels-idx1-ubyte, or the t10k pair). */
 export function mnistFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array): MnistIdx {
-  if (imageBytes[2] !== 0x08 || labelBytes[2] !== 0x08) throw new RangeError('MNIST IDX: images and labels must be unsigned bytes (type 0x08)');
   const im = parseIdx(imageBytes, 'MNIST images');
   const lb = parseIdx(labelBytes, 'MNIST labels');
+  if (imageBytes[2] !== 0x08 || labelBytes[2] !== 0x08) throw new RangeError('MNIST IDX: images and labels must be unsigned bytes (type 0x08)');
   if (im.dims.length !== 3) throw new RangeError(`MNIST images: expected 3 dimensions [n, rows, cols], got [${im.dims.join(', ')}]`);
   if (lb.dims.length !== 1) throw new RangeError(`MNIST labels: expected 1 dimension [n], got [${lb.dims.join(', ')}]`);
   if (im.dims[0] !== lb.dims[0]) throw new RangeError(`MNIST IDX: ${im.dims[0]} images but ${lb.dims[0]} labels`);

@@ -5,3 +5,4 @@ export * from './qcsgm.js';
 export * from './sde-sm.js';
 export * from './path-dsm.js';
 export * from './edm.js';
+export * from './cross-entropy.js';

@@ -6,3 +6,4 @@ export * from './autoencoder.js';
 export * from './group-norm.js';
 export * from './attention.js';
 export * from './unet.js';
+export * from './digit-classifier.js';
