@@ -42,6 +42,8 @@ export interface AdaptiveSdeOptions extends StateOptions {
   /** Safety factor θ and exponent r of the step update (0.9, 0.9). */
   readonly safety?: number;
   readonly exponent?: number;
+  /** The largest factor by which a step may grow after an accepted one (default ∞, the paper's rule). */
+  readonly maxGrowth?: number;
   /** The rows are rows rowOffset … of a larger batch (their noise and prior are those rows'). */
   readonly rowOffset?: number;
   /** Give up after this many attempts of one row (default 100 000). */
@@ -51,6 +53,13 @@ export interface AdaptiveSdeOptions extends StateOptions {
    * per attempt, as the reference code does (biased; kept to measure the bias).
    */
   readonly retry?: 'path' | 'redraw';
+  /**
+   * The error norm: 'local' (default, the paper's) scales E by δ; 'propagated' by δ·w(t − h), the
+   * factor by which the reverse SDE shrinks an error at t on its way to the data (see the head).
+   */
+  readonly norm?: 'local' | 'propagated';
+  /** The data scale s of the 'propagated' norm (default 0.5, EDM's σ_data). */
+  readonly dataStd?: number;
 }
 
 export interface AdaptiveSdeResult {
@@ -77,9 +86,19 @@ export async function adaptiveSde(k: PRNGKey, sde: Sde, score: RowTimeScoreFn, x
   const h0 = o.h0 ?? 0.01 * sde.T;
   if (!(h0 > 0)) throw new RangeError(`adaptive SDE sampler: h0 must be > 0, got ${h0}`);
   const maxAttempts = o.maxAttempts ?? 100000;
+  const maxGrowth = o.maxGrowth ?? Infinity;
+  if (!(maxGrowth > 1)) throw new RangeError(`adaptive SDE sampler: maxGrowth must be > 1, got ${maxGrowth}`);
   const retry = o.retry ?? 'path';
   if (retry !== 'path' && retry !== 'redraw') throw new RangeError(`adaptive SDE sampler: retry must be 'path' or 'redraw', got '${String(retry)}'`);
   const redraw = retry === 'redraw';
+  const norm = o.norm ?? 'local';
+  if (norm !== 'local' && norm !== 'propagated') throw new RangeError(`adaptive SDE sampler: norm must be 'local' or 'propagated', got '${String(norm)}'`);
+  const s2d = (o.dataStd ?? 0.5) ** 2;
+  if (!(s2d > 0 && Number.isFinite(s2d))) throw new RangeError(`adaptive SDE sampler: dataStd must be a finite number > 0, got ${o.dataStd}`);
+  const weight = norm === 'local' ? (_t: number) => 1 : (ti: number) => {
+    const a = path.alpha(ti);
+    return ((a * a * s2d + path.sigma(ti) ** 2) / (a * s2d));
+  };
   const { n, d } = o;
   const rowOffset = o.rowOffset ?? 0;
   const t = new Float64Array(n).fill(sde.T);
@@ -124,7 +143,7 @@ export async function adaptiveSde(k: PRNGKey, sde: Sde, score: RowTimeScoreFn, x
       const K2 = add(mul(f̄(xe, t1), col(ha.map((v) => -v))), noise2);
       const xn = add(xa, mul(add(K1, K2), 0.5));
       const E = mul(sub(K2, K1), 0.5);
-      const delta = maximum(mul(maximum(abs(gather(xPrev, idx, 0)), abs(xe)), rtol), atol);
+      const delta = mul(maximum(mul(maximum(abs(gather(xPrev, idx, 0)), abs(xe)), rtol), atol), col(t1.map(weight)));
       const err = sqrt(mean(square(div(E, delta)), -1));
       return { xa: keep(xa), xe: keep(xe), xn: keep(xn), err: keep(err) };
     });
@@ -140,7 +159,7 @@ export async function adaptiveSde(k: PRNGKey, sde: Sde, score: RowTimeScoreFn, x
         t[r] = t1[j];
         if (!redraw) paths[r].advance(t1[j]);
       } else rejected++;
-      const grow = ej === 0 ? Infinity : theta * ha[j] * ej ** -expo;
+      const grow = Math.min(ej === 0 ? Infinity : theta * ha[j] * ej ** -expo, maxGrowth * ha[j]);
       h[r] = Math.min(Math.max(t[r] - eps, 0), grow);
     });
     const next = tidy(() => {

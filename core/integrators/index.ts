@@ -33,3 +33,4 @@ export * from './heun-sde.js';
 export * from './cld-oabao.js';
 export * from './step-size-controller.js';
 export * from './dopri5-per-sample.js';
+export * from './mc-weak-error.js';

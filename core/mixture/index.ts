@@ -1,2 +1,3 @@
 export * from './gmm.js';
 export * from './spectral-score.js';
+export * from './test-functions.js';

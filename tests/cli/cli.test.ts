@@ -133,6 +133,16 @@ describe('scorekit CLI', () => {
     assert.deepEqual([...readFileSync(p('orders.png')).subarray(0, 4)], PNG);
     badInput(['orders', '--sde', 'vp', '--samplers', 'sscs'], /sampler 'sscs' needs the CLD SDE/);
     badInput(['orders', '--sde', 'vp', '--samplers', 'pc'], /sampler 'pc' has no exact weak order here/);
+    const weak = run('orders', '--weak', '--sde', 'vp', '--samplers', 'em,heun-sde', '--steps', '5,10,20', '--rows', '4000', '--plot', p('weak.png'), '--json');
+    ok(weak);
+    const wrows = JSON.parse(weak.stdout).rows as { sampler: string; successiveOrder: number; successiveInterval: [number, number]; errors: number[]; richardson: { steps: number; error: number }[] }[];
+    assert.deepEqual(wrows.map((w) => w.sampler), ['em', 'heun-sde']);
+    assert.ok(wrows[1].successiveOrder > 1.4 && wrows[1].richardson.length === 2, JSON.stringify(wrows[1]));
+    assert.ok(wrows.every((w) => w.errors[2] < w.errors[0] && w.successiveInterval[0] <= w.successiveOrder && w.successiveOrder <= w.successiveInterval[1]), weak.stdout);
+    assert.deepEqual([...readFileSync(p('weak.png')).subarray(0, 4)], PNG);
+    badInput(['orders', '--weak', '--strong'], /two different measurements/);
+    badInput(['orders', '--weak', '--rows', '5'], /--rows must be an integer ≥ 100/);
+    badInput(['orders', '--weak', '--samplers', 'pc'], /sampler 'pc' has no Monte Carlo weak error here/);
     ok(run('sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'cld', '--sampler', 'sscs', '--steps', '10', '--n', '100', '--out', p('t.json'), '--trajectory', p('traj.png')));
     assert.deepEqual([...readFileSync(p('traj.png')).subarray(0, 4)], PNG);
     badInput(['sample', '--score', 'exact', '--data', `gmm:${p('mix.json')}`, '--sde', 'vp', '--sampler', 'ode-dopri5', '--out', p('u.json'), '--trajectory', p('u.png')], /--trajectory needs a fixed-grid sampler/, p('u.json'));

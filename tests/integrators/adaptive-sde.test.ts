@@ -27,6 +27,23 @@ describe('adaptive reverse-SDE sampler (per-sample steps)', () => {
     }), { seed: 21, numRuns: 12 });
   });
 
+  it('the propagated norm and a growth limit keep rows independent of their batch, and save evaluations on the mixture at equal tolerance', async () => {
+    const sde = sk.vpSde();
+    const score = sk.exactScore(sde, MIX);
+    const o = { rtol: 0.05, atol: 0.05, norm: 'propagated' as const, dataStd: 1, maxGrowth: 1.5 };
+    const n = 6;
+    const x0 = sde.priorSample(sk.random.key(4), n, 2);
+    const all = await sk.adaptiveSde(sk.random.key(5), sde, score, x0, { n, d: 2, ...o });
+    const one = await sk.adaptiveSde(sk.random.key(5), sde, score, sk.sliceAxis(sde.priorSample(sk.random.key(4), n, 2), 0, 3, 1), { n: 1, d: 2, rowOffset: 3, ...o });
+    const a = await all.x.data();
+    assert.deepEqual([a[6], a[7]], [...(await one.x.data())]);
+    assert.equal(all.nfePerRow[3], one.nfePerRow[0]);
+    const rows = 400;
+    const plain = await sk.adaptiveSde(sk.random.key(5), sde, score, sde.priorSample(sk.random.key(4), rows, 2), { n: rows, d: 2, rtol: 0.05, atol: 0.05 });
+    const weighted = await sk.adaptiveSde(sk.random.key(5), sde, score, sde.priorSample(sk.random.key(4), rows, 2), { n: rows, d: 2, ...o });
+    assert.ok(weighted.nfe < 0.95 * plain.nfe, `propagated ${weighted.nfe} vs local ${plain.nfe}`);
+  });
+
   it('on N(0, 1) data under VP and VE the sample variance is 1 at rtol = atol = 0.01 (the noise is one Brownian path per row)', async () => {
     const G = sk.gmm({ weights: [1], means: [[0]], covs: [[[1]]] });
     const n = 2000;
@@ -69,6 +86,9 @@ describe('adaptive reverse-SDE sampler (per-sample steps)', () => {
     await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, atol: -1 }), /rtol and atol must be finite numbers > 0/);
     await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, eps: 2 }), /eps must lie in \(0, 1\)/);
     await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, retry: 'again' as 'path' }), /retry must be 'path' or 'redraw'/);
+    await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, norm: 'global' as 'local' }), /norm must be 'local' or 'propagated'/);
+    await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, norm: 'propagated', dataStd: 0 }), /dataStd must be a finite number > 0/);
+    await assert.rejects(sk.adaptiveSde(sk.random.key(0), sde, score, x0(), { n: 4, d: 2, maxGrowth: 1 }), /maxGrowth must be > 1/);
     const cld = sk.cldSde();
     assert.match(sk.samplerByName('adaptive').supports(cld) ?? '', /needs a Gaussian path/);
   });
