@@ -17,6 +17,12 @@
  * result and evaluation count do not depend on the rows it is batched with. Defaults atol = 0.0078
  * (the paper's, 1/128 of the data range [−1, 1]) and rtol = 0.01. On the Gaussian paths (VE, VP,
  * sub-VP and the path SDEs); scores are evaluated at one time per row (row-time-score.ts).
+ * Two options beyond the paper: `norm: 'propagated'` scales δ by w(t') = (α²s² + σ²)/(αs²) at the
+ * step's end t' = t − h, the factor by which the reverse SDE shrinks an error at t' on its way to the
+ * data for data of scale s (for N(0, s²) data the reverse SDE's posterior mean of x₀ given x_{t'} is
+ * αs²/(α²s² + σ²)·x_{t'}), so errors are weighed by what they do to the samples; `maxGrowth` bounds
+ * h_new/h, which cuts the rejections that follow a lucky small error estimate (the estimate depends
+ * on the step's noise).
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { normalHost } from '../random/distributions.js';

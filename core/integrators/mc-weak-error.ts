@@ -16,8 +16,9 @@
  * - Richardson extrapolation with the declared weak order p (Talay & Tubaro 1990):
  *   φ̄^R_{2n} = (2^p φ̄(X_2n) − φ̄(X_n))/(2^p − 1) has bias O(h^{p+1}); its error against the oracle
  *   shows whether the sampler converges to the right law.
- * - Intervals (95 %) are percentile bootstraps over G groups of rows (the rows are independent paths;
- *   one resample picks groups jointly for every step count, which keeps the common random numbers).
+ * - Intervals (95 %) are bootstraps over G groups of rows (the rows are independent paths; one
+ *   resample picks groups jointly for every step count, which keeps the common random numbers): the
+ *   2.5 % and 97.5 % quantiles of the resampled statistic, shifted so that its median is the estimate.
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { uniformHost } from '../random/distributions.js';
@@ -173,24 +174,29 @@ export function mcWeakError(o: McWeakErrorOptions): McWeakErrorResult {
     const s = stats(w);
     boots.push({ ...s, order: slope(stepSizes, s.err), succOrder: counts.length > 2 ? slope(succH, s.succ) : NaN });
   }
-  const interval = (pick: (s: (typeof boots)[number]) => number): [number, number] => {
+  // percentile interval re-centred on the estimate: a resampled norm carries the resampling noise
+  // on top of the estimate's, so its distribution sits above the estimate near the noise level
+  const interval = (pick: (s: (typeof boots)[number]) => number, at: number, floor = -Infinity): [number, number] => {
     const v = boots.map(pick).filter(Number.isFinite).sort((x, y) => x - y);
-    if (v.length === 0) return [NaN, NaN];
+    if (v.length === 0 || !Number.isFinite(at)) return [NaN, NaN];
     const q = (f: number): number => v[Math.min(v.length - 1, Math.max(0, Math.floor(f * v.length)))];
-    return [q(0.025), q(0.975)];
+    const shift = q(0.5) - at;
+    return [Math.max(floor, q(0.025) - shift), q(0.975) - shift];
   };
+  const order = slope(stepSizes, est.err);
+  const successiveOrder = counts.length > 2 ? slope(succH, est.succ) : null;
   const bias = counts.map((_, c) => Float64Array.from({ length: m }, (_, j) => total(c, j) / rows - o.tests.exact[j]));
   return {
     stepCounts: counts, stepSizes, rows,
     errors: est.err,
-    intervals: counts.map((_, c) => interval((s) => s.err[c])),
+    intervals: counts.map((_, c) => interval((s) => s.err[c], est.err[c], 0)),
     bias,
     noiseLevel: 1 / Math.sqrt(rows),
-    order: slope(stepSizes, est.err),
-    orderInterval: interval((s) => s.order),
+    order,
+    orderInterval: interval((s) => s.order, order),
     successive: est.succ,
-    successiveOrder: counts.length > 2 ? slope(succH, est.succ) : null,
-    successiveInterval: counts.length > 2 ? interval((s) => s.succOrder) : null,
-    richardson: pairs.map(([, f], i) => ({ steps: counts[f], error: est.rich[i], interval: interval((s) => s.rich[i]) })),
+    successiveOrder,
+    successiveInterval: successiveOrder === null ? null : interval((s) => s.succOrder, successiveOrder),
+    richardson: pairs.map(([, f], i) => ({ steps: counts[f], error: est.rich[i], interval: interval((s) => s.rich[i], est.rich[i], 0) })),
   };
 }
