@@ -17,7 +17,7 @@
  * are independent paths, drawn at their global row index.
  */
 import { foldIn, type PRNGKey } from './key.js';
-import { normalHost } from './distributions.js';
+import { fillNormal, normalHost } from './distributions.js';
 
 export interface BrownianTreeOptions {
   readonly t0: number;
@@ -90,6 +90,17 @@ export function virtualBrownianTree(key: PRNGKey, o: BrownianTreeOptions): Brown
   const kW = foldIn(key, 1);
   const kH = foldIn(key, 2);
 
+  // the last four queries: consecutive increments of a grid share their common end point
+  const memo: { r: number; rows: number; width: number; rowOffset: number; v: BrownianValue }[] = [];
+  function cachedAt(r: number, rows: number, width: number, rowOffset: number): BrownianValue {
+    const hit = memo.find((e) => e.r === r && e.rows === rows && e.width === width && e.rowOffset === rowOffset);
+    if (hit) return hit.v;
+    const v = at(r, rows, width, rowOffset);
+    memo.unshift({ r, rows, width, rowOffset, v });
+    if (memo.length > 4) memo.pop();
+    return v;
+  }
+
   function at(r: number, rows: number, width: number, rowOffset = 0): BrownianValue {
     if (!(r >= t0 && r <= t1)) throw new RangeError(`Brownian tree on [${t0}, ${t1}]: time ${r} is outside it`);
     if (!Number.isSafeInteger(rows) || rows < 1 || !Number.isSafeInteger(width) || width < 1) throw new RangeError(`Brownian tree: rows and width must be positive integers, got ${rows} × ${width}`);
@@ -101,16 +112,19 @@ export function virtualBrownianTree(key: PRNGKey, o: BrownianTreeOptions): Brown
     let node = kRoot;
     const Ws = new Float64Array(n);
     const Ks = new Float64Array(n);
-    let W = scaled(kW, n, off, Math.sqrt(L));
-    let H = scaled(kH, n, off, Math.sqrt(L / 12));
+    let W: Float64Array = scaled(kW, n, off, Math.sqrt(L));
+    let H: Float64Array = scaled(kH, n, off, Math.sqrt(L / 12));
+    // scratch reused across levels: the draws, and the halves' values (swapped with W and H)
+    const z = new Float64Array(n);
+    const nn = new Float64Array(n);
+    let WL: Float64Array = new Float64Array(n);
+    let HL: Float64Array = new Float64Array(n);
+    let HR: Float64Array = new Float64Array(n);
     while (u - s > tol && r !== s && r !== u) {
       const h = u - s;
       const m = s + h / 2;
-      const z = scaled(foldIn(node, 2), n, off, Math.sqrt(h / 16));
-      const nn = scaled(foldIn(node, 3), n, off, Math.sqrt(h / 12));
-      const WL = new Float64Array(n);
-      const HL = new Float64Array(n);
-      const HR = new Float64Array(n);
+      fillNormal(foldIn(node, 2), z, 0, Math.sqrt(h / 16), off);
+      fillNormal(foldIn(node, 3), nn, 0, Math.sqrt(h / 12), off);
       for (let i = 0; i < n; i++) {
         WL[i] = W[i] / 2 + 1.5 * H[i] + z[i];
         HL[i] = H[i] / 4 - z[i] / 2 + nn[i] / 2;
@@ -118,8 +132,8 @@ export function virtualBrownianTree(key: PRNGKey, o: BrownianTreeOptions): Brown
       }
       if (r < m) {
         u = m;
-        W = WL;
-        H = HL;
+        [W, WL] = [WL, W];
+        [H, HL] = [HL, H];
         node = foldIn(node, 0);
       } else {
         // move the left end to m: K gains ∫_s^m W = (h/2)(W_s + W_L/2 + H_L), W gains W_L
@@ -128,7 +142,7 @@ export function virtualBrownianTree(key: PRNGKey, o: BrownianTreeOptions): Brown
           Ws[i] += WL[i];
           W[i] -= WL[i];
         }
-        H = HR;
+        [H, HR] = [HR, H];
         s = m;
         node = foldIn(node, 1);
       }
@@ -163,8 +177,8 @@ export function virtualBrownianTree(key: PRNGKey, o: BrownianTreeOptions): Brown
   function increment(s: number, t: number, rows: number, width: number, rowOffset = 0): BrownianIncrement {
     if (!(t > s)) throw new RangeError(`Brownian tree: an increment needs s < t, got [${s}, ${t}]`);
     if (t - s < 2 * tol) throw new RangeError(`Brownian tree: the interval [${s}, ${t}] is shorter than twice the tree's tolerance ${tol}; build the tree with a smaller tol`);
-    const A = at(s, rows, width, rowOffset);
-    const B = at(t, rows, width, rowOffset);
+    const A = cachedAt(s, rows, width, rowOffset);
+    const B = cachedAt(t, rows, width, rowOffset);
     const h = t - s;
     const w = new Float64Array(A.w.length);
     const hh = new Float64Array(A.w.length);
