@@ -158,11 +158,12 @@ async function mcWeakOrders(o: Parsed, sde: sk.Sde, counts: readonly number[], o
   const x0 = sk.gmmSample(sk.marginal(sde, data, sde.T), kx, rows);
   const tests = sk.mixtureTestFunctions(sk.marginal(sde, data, eps));
   const results = samplers.map((s) => {
+    const noise = sk.strongMeasurable(s) ? 'path' as const : 'stream' as const;
     const r = sk.mcWeakError({
       stepper: (n) => s.stepper(sde, score, { steps: n, eps, sscsVariant }), grid: (n) => sk.orderGridOf(s, sde, n, eps),
-      stepCounts: counts, x0, key: kn, tests, richardsonOrder: s.weakOrder ?? undefined, noise: sk.strongMeasurable(s) ? 'path' : 'stream',
+      stepCounts: counts, x0, key: kn, tests, richardsonOrder: s.weakOrder ?? undefined, noise,
     });
-    return { sampler: s.name, declared: s.weakOrder, noise: sk.strongMeasurable(s) ? 'path' : 'stream', nfe: counts.map((c) => c * s.nfePerStep!), ...r, bias: undefined };
+    return { sampler: s.name, declared: s.weakOrder, noise, nfe: counts.map((c) => c * s.nfePerStep!), ...r, bias: undefined };
   });
   x0.dispose();
   if (o.plot) {

@@ -101,9 +101,9 @@ export async function adaptiveSde(k: PRNGKey, sde: Sde, score: RowTimeScoreFn, x
   if (norm !== 'local' && norm !== 'propagated') throw new RangeError(`adaptive SDE sampler: norm must be 'local' or 'propagated', got '${String(norm)}'`);
   const s2d = (o.dataStd ?? 0.5) ** 2;
   if (!(s2d > 0 && Number.isFinite(s2d))) throw new RangeError(`adaptive SDE sampler: dataStd must be a finite number > 0, got ${o.dataStd}`);
-  const weight = norm === 'local' ? (_t: number) => 1 : (ti: number) => {
+  const weight = (ti: number): number => {
     const a = path.alpha(ti);
-    return ((a * a * s2d + path.sigma(ti) ** 2) / (a * s2d));
+    return (a * a * s2d + path.sigma(ti) ** 2) / (a * s2d);
   };
   const { n, d } = o;
   const rowOffset = o.rowOffset ?? 0;
@@ -149,7 +149,8 @@ export async function adaptiveSde(k: PRNGKey, sde: Sde, score: RowTimeScoreFn, x
       const K2 = add(mul(f̄(xe, t1), col(ha.map((v) => -v))), noise2);
       const xn = add(xa, mul(add(K1, K2), 0.5));
       const E = mul(sub(K2, K1), 0.5);
-      const delta = mul(maximum(mul(maximum(abs(gather(xPrev, idx, 0)), abs(xe)), rtol), atol), col(t1.map(weight)));
+      const local = maximum(mul(maximum(abs(gather(xPrev, idx, 0)), abs(xe)), rtol), atol);
+      const delta = norm === 'local' ? local : mul(local, col(t1.map(weight)));
       const err = sqrt(mean(square(div(E, delta)), -1));
       return { xa: keep(xa), xe: keep(xe), xn: keep(xn), err: keep(err) };
     });

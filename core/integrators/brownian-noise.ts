@@ -38,3 +38,13 @@ export function brownianNoise(tree: BrownianTree): NoiseSource {
 
 /** The Brownian-path noise of a key on [t0, t1] (a tree with leaves of (t1 − t0)·2⁻²⁰ unless tol is given). */
 export const brownianPath = (k: PRNGKey, o: BrownianTreeOptions): NoiseSource => brownianNoise(virtualBrownianTree(k, o));
+
+/**
+ * The tree of a measurement over several grids of one time span: on [min, max] of `grid`'s end times,
+ * with leaves of 1/8 of the smallest step of `finest` uniform steps, so no two grid points share a leaf.
+ */
+export function gridBrownianTree(k: PRNGKey, grid: ArrayLike<number>, finest: number): BrownianTree {
+  const a = Math.min(grid[0], grid[grid.length - 1]);
+  const b = Math.max(grid[0], grid[grid.length - 1]);
+  return virtualBrownianTree(k, { t0: a, t1: b, tol: (b - a) / (finest * 8) });
+}

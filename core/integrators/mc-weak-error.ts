@@ -22,11 +22,10 @@
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { uniformHost } from '../random/distributions.js';
-import { virtualBrownianTree } from '../random/brownian-tree.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sliceAxis } from '../tensor/ops/manipulate.js';
 import type { TestFunctions } from '../mixture/test-functions.js';
-import { brownianNoise } from './brownian-noise.js';
+import { brownianNoise, gridBrownianTree } from './brownian-noise.js';
 import { fitOrder } from './convergence.js';
 import { type AnyStepper, integrate, type NoiseSource } from './stepper.js';
 
@@ -90,18 +89,16 @@ export function mcWeakError(o: McWeakErrorOptions): McWeakErrorResult {
   const chunk = o.chunk ?? 16384;
   const noiseKind = o.noise ?? 'path';
   if (noiseKind !== 'path' && noiseKind !== 'stream') throw new RangeError(`mcWeakError: noise must be 'path' or 'stream', got '${String(noiseKind)}'`);
-  const g0 = o.grid(Math.max(...counts));
-  const a = Math.min(g0[0], g0[g0.length - 1]);
-  const b = Math.max(g0[0], g0[g0.length - 1]);
+  const finest = counts.indexOf(Math.max(...counts));
   const noise: NoiseSource | undefined = noiseKind === 'path'
-    ? brownianNoise(virtualBrownianTree(foldIn(o.key, 0), { t0: a, t1: b, tol: (b - a) / (Math.max(...counts) * 8) }))
+    ? brownianNoise(gridBrownianTree(foldIn(o.key, 0), o.grid(counts[finest]), counts[finest]))
     : undefined;
   const m = o.tests.exact.length;
   const stepperOf = (n: number): AnyStepper => (typeof o.stepper === 'function' ? o.stepper(n) : o.stepper);
   const groupOf = (r: number): number => Math.floor((r * G) / rows);
-  // per step count: sums of φ_j per group [G × m], and the rows' sums of squares of φ_j
+  // per step count: sums of φ_j per group [G × m]; the finest run's sums of squares of φ_j (for s_j)
   const sums = counts.map(() => new Float64Array(G * m));
-  const squares = counts.map(() => new Float64Array(m));
+  const squares = new Float64Array(m);
   counts.forEach((n, c) => {
     const st = stepperOf(n);
     const grid = o.grid(n);
@@ -118,12 +115,11 @@ export function mcWeakError(o: McWeakErrorOptions): McWeakErrorResult {
           const v = phi[i * m + j];
           if (!Number.isFinite(v)) throw new RangeError(`mcWeakError: row ${r0 + i} is not finite after ${n} steps`);
           sums[c][gi + j] += v;
-          squares[c][j] += v * v;
+          if (c === finest) squares[j] += v * v;
         }
       }
     }
   });
-  const finest = counts.indexOf(Math.max(...counts));
   const total = (c: number, j: number): number => {
     let s = 0;
     for (let g = 0; g < G; g++) s += sums[c][g * m + j];
@@ -131,7 +127,7 @@ export function mcWeakError(o: McWeakErrorOptions): McWeakErrorResult {
   };
   const sd = Float64Array.from({ length: m }, (_, j) => {
     const mean = total(finest, j) / rows;
-    return Math.sqrt(Math.max(squares[finest][j] / rows - mean * mean, 0)) || 1;
+    return Math.sqrt(Math.max(squares[j] / rows - mean * mean, 0)) || 1;
   });
   const stepSizes = counts.map((n) => {
     const g = o.grid(n);
@@ -141,6 +137,7 @@ export function mcWeakError(o: McWeakErrorOptions): McWeakErrorResult {
     const f = counts.indexOf(2 * n);
     return f >= 0 ? [[c, f] as const] : [];
   });
+  const groupRows = (g: number): number => Math.ceil(((g + 1) * rows) / G) - Math.ceil((g * rows) / G);
   // every statistic from group weights (1 each for the estimate, bootstrap counts for a resample)
   const stats = (weight: Float64Array): { err: number[]; succ: number[]; rich: number[] } => {
     let nw = 0;
@@ -162,7 +159,6 @@ export function mcWeakError(o: McWeakErrorOptions): McWeakErrorResult {
     const rich = p === undefined ? [] : pairs.map(([c, f]) => rms((j) => (q * means[f][j] - means[c][j]) / (q - 1) - o.tests.exact[j]));
     return { err, succ, rich };
   };
-  const groupRows = (g: number): number => Math.ceil(((g + 1) * rows) / G) - Math.ceil((g * rows) / G);
   const est = stats(new Float64Array(G).fill(1));
   const B = o.resamples ?? 400;
   const boots: { err: number[]; succ: number[]; rich: number[]; order: number; succOrder: number }[] = [];

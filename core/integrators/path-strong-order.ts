@@ -8,9 +8,9 @@
  */
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { uniformHost } from '../random/distributions.js';
-import { virtualBrownianTree, type BrownianTree } from '../random/brownian-tree.js';
+import type { BrownianTree } from '../random/brownian-tree.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { brownianNoise } from './brownian-noise.js';
+import { brownianNoise, gridBrownianTree } from './brownian-noise.js';
 import { fitOrder } from './convergence.js';
 import { type AnyStepper, integrate } from './stepper.js';
 
@@ -43,12 +43,7 @@ export function pathStrongOrder(o: PathStrongOrderOptions): PathStrongOrderResul
   if (o.stepCounts.length < 2) throw new RangeError('pathStrongOrder: need at least two step counts');
   for (const n of o.stepCounts) if (!Number.isInteger(n) || n < 1) throw new RangeError(`pathStrongOrder: step counts must be positive integers, got ${n}`);
   const refSteps = 'steps' in o.reference ? o.reference.steps : Math.max(...o.stepCounts);
-  const g0 = o.grid(refSteps);
-  const a = Math.min(g0[0], g0[g0.length - 1]);
-  const b = Math.max(g0[0], g0[g0.length - 1]);
-  const finest = Math.max(refSteps, ...o.stepCounts);
-  // leaves well below the smallest step, so no two grid points share a leaf
-  const tree = virtualBrownianTree(foldIn(o.key, 0), { t0: a, t1: b, tol: (b - a) / (finest * 8) });
+  const tree = gridBrownianTree(foldIn(o.key, 0), o.grid(refSteps), Math.max(refSteps, ...o.stepCounts));
   const noise = brownianNoise(tree);
   const stepperOf = (n: number): AnyStepper => (typeof o.stepper === 'function' ? o.stepper(n) : o.stepper);
   const run = (st: AnyStepper, n: number): Float64Array => {
