@@ -2,9 +2,11 @@
  * Inner loops of the CPU backend, generated once per operation so that each loop is monomorphic.
  * An elementwise op runs its float64 host reference from core/tensor/primitives.ts (each result
  * rounded once when stored in float32), so every primitive of the table has a CPU kernel; the
- * expressions below are the same definitions inlined into the loop (no per-element call): sigmoid and
- * softplus in their overflow-free forms, maximum/minimum propagating NaN as NumPy does.
+ * expressions below are the same definitions written into the loop (maximum/minimum propagating NaN
+ * as NumPy does); the other ops call their host reference, which V8 inlines into the loop (sigmoid
+ * and softplus run faster so than as expressions with several inlined libm calls).
  */
+import { libm } from '../../core/numerics/libm/index.js';
 import type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from '../../core/tensor/backend.js';
 import type { TypedArray } from '../../core/tensor/dtype.js';
 import { BINARY_PRIMITIVES, COMPARE_PRIMITIVES, LOGICAL_PRIMITIVES, unaryEntry } from '../../core/tensor/primitives.js';
@@ -27,18 +29,16 @@ export type LinCombLoop = (
 /** Inlined host references, over `a`. */
 const UNARY_EXPR: Partial<Record<UnaryOp, string>> = {
   neg: '-a',
-  exp: 'Math.exp(a)',
-  log: 'Math.log(a)',
+  exp: 'libm.exp(a)',
+  log: 'libm.log(a)',
   sqrt: 'Math.sqrt(a)',
-  tanh: 'Math.tanh(a)',
-  sigmoid: 'a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))',
-  softplus: 'Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))',
-  sin: 'Math.sin(a)',
-  cos: 'Math.cos(a)',
+  tanh: 'libm.tanh(a)',
+  sin: 'libm.sin(a)',
+  cos: 'libm.cos(a)',
   abs: 'Math.abs(a)',
   sign: 'a > 0 ? 1 : a < 0 ? -1 : a',
-  log1p: 'Math.log1p(a)',
-  expm1: 'Math.expm1(a)',
+  log1p: 'libm.log1p(a)',
+  expm1: 'libm.expm1(a)',
   floor: 'Math.floor(a)',
 };
 
@@ -48,7 +48,7 @@ const BINARY_EXPR: Partial<Record<BinaryOp | CompareOp | LogicalOp, string>> = {
   sub: 'a - b',
   mul: 'a * b',
   div: 'a / b',
-  pow: 'Math.pow(a, b)',
+  pow: 'libm.pow(a, b)',
   maximum: 'a !== a || a > b ? a : b',
   minimum: 'a !== a || a < b ? a : b',
   equal: 'a === b ? 1 : 0',
@@ -61,22 +61,22 @@ const BINARY_EXPR: Partial<Record<BinaryOp | CompareOp | LogicalOp, string>> = {
   logicalOr: 'a || b ? 1 : 0',
 };
 
-/** The loop over `expr`, which may call the host reference as `host(a)`. */
+/** The loop over `expr`, which may call the host reference as `host(a)` and the bit-defined functions as `libm.f(a)`. */
 function compileUnary(expr: string, host: (a: number) => number): UnaryLoop {
   return new Function(
-    'host',
+    'host', 'libm',
     `"use strict"; return function (out, o0, so, oo, x, ix0, sx, ox, n, m) { for (let r = 0; r < m; r++) { let o = o0 + r * oo, ix = ix0 + r * ox;
       for (let k = 0; k < n; k++) { const a = x[ix]; out[o] = ${expr}; o += so; ix += sx; } } };`,
-  )(host) as UnaryLoop;
+  )(host, libm) as UnaryLoop;
 }
 
-/** The loop over `expr`, which may call the host reference as `host(a, b)`. */
+/** The loop over `expr`, which may call the host reference as `host(a, b)` and the bit-defined functions as `libm.f(a, b)`. */
 function compileBinary(expr: string, host: (a: number, b: number) => number): BinaryLoop {
   return new Function(
-    'host',
+    'host', 'libm',
     `"use strict"; return function (out, o0, so, oo, A, ia0, sa, oa, B, ib0, sb, ob, n, m) { for (let r = 0; r < m; r++) { let o = o0 + r * oo, ia = ia0 + r * oa, ib = ib0 + r * ob;
       for (let k = 0; k < n; k++) { const a = A[ia], b = B[ib]; out[o] = ${expr}; o += so; ia += sa; ib += sb; } } };`,
-  )(host) as BinaryLoop;
+  )(host, libm) as BinaryLoop;
 }
 
 /** The host references of the two-operand ops, by name. */

@@ -11,6 +11,7 @@
  * - pinwheel: 5 arms, radial std 0.3, tangential std 0.1, rate 0.25, ×2;
  * - 2spirals: n = √u·540°, (−cos n·n + U(0, ½), sin n·n + U(0, ½)) and its mirror, /3, + N(0, 0.1²).
  */
+import { libm } from '../numerics/libm/index.js';
 import { type PRNGKey, split } from '../random/key.js';
 import { normalHost, permutationHost, uniformHost } from '../random/distributions.js';
 import { fromArray } from '../tensor/create.js';
@@ -66,8 +67,8 @@ const GENERATORS: Record<ToyName, Gen> = {
     const out = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
       const t = 1.5 * Math.PI * (1 + 2 * u[i]);
-      out[2 * i] = (t * Math.cos(t) + z[2 * i]) / 5;
-      out[2 * i + 1] = (t * Math.sin(t) + z[2 * i + 1]) / 5;
+      out[2 * i] = (t * libm.cos(t) + z[2 * i]) / 5;
+      out[2 * i + 1] = (t * libm.sin(t) + z[2 * i + 1]) / 5;
     }
     return out;
   },
@@ -79,7 +80,7 @@ const GENERATORS: Record<ToyName, Gen> = {
     const half = Math.floor(n / 2);
     for (let i = 0; i < n; i++) {
       const a = Math.PI * u[i];
-      const [x, y] = i < half ? [Math.cos(a), Math.sin(a)] : [1 - Math.cos(a), 1 - Math.sin(a) - 0.5];
+      const [x, y] = i < half ? [libm.cos(a), libm.sin(a)] : [1 - libm.cos(a), 1 - libm.sin(a) - 0.5];
       out[2 * i] = 2 * (x + 0.1 * z[2 * i]) - 1;
       out[2 * i + 1] = 2 * (y + 0.1 * z[2 * i + 1]) - 0.2;
     }
@@ -94,8 +95,8 @@ const GENERATORS: Record<ToyName, Gen> = {
     for (let i = 0; i < n; i++) {
       const r = i < half ? 1 : 0.5;
       const a = 2 * Math.PI * u[i];
-      out[2 * i] = 3 * (r * Math.cos(a) + 0.08 * z[2 * i]);
-      out[2 * i + 1] = 3 * (r * Math.sin(a) + 0.08 * z[2 * i + 1]);
+      out[2 * i] = 3 * (r * libm.cos(a) + 0.08 * z[2 * i]);
+      out[2 * i + 1] = 3 * (r * libm.sin(a) + 0.08 * z[2 * i + 1]);
     }
     return shuffleRows(kp, out);
   },
@@ -107,8 +108,8 @@ const GENERATORS: Record<ToyName, Gen> = {
     for (let i = 0; i < n; i++) {
       const r = 0.75 * (1 + (i % 4));
       const a = 2 * Math.PI * u[i];
-      out[2 * i] = r * Math.cos(a) + 0.08 * z[2 * i];
-      out[2 * i + 1] = r * Math.sin(a) + 0.08 * z[2 * i + 1];
+      out[2 * i] = r * libm.cos(a) + 0.08 * z[2 * i];
+      out[2 * i + 1] = r * libm.sin(a) + 0.08 * z[2 * i + 1];
     }
     return shuffleRows(kp, out);
   },
@@ -119,9 +120,9 @@ const GENERATORS: Record<ToyName, Gen> = {
     for (let i = 0; i < n; i++) {
       const f0 = 0.3 * z[2 * i] + 1;
       const f1 = 0.1 * z[2 * i + 1];
-      const a = ((2 * Math.PI) / 5) * (i % 5) + 0.25 * Math.exp(f0);
-      out[2 * i] = 2 * (f0 * Math.cos(a) + f1 * Math.sin(a));
-      out[2 * i + 1] = 2 * (-f0 * Math.sin(a) + f1 * Math.cos(a));
+      const a = ((2 * Math.PI) / 5) * (i % 5) + 0.25 * libm.exp(f0);
+      out[2 * i] = 2 * (f0 * libm.cos(a) + f1 * libm.sin(a));
+      out[2 * i + 1] = 2 * (-f0 * libm.sin(a) + f1 * libm.cos(a));
     }
     return shuffleRows(kp, out);
   },
@@ -133,8 +134,8 @@ const GENERATORS: Record<ToyName, Gen> = {
     for (let i = 0; i < n; i++) {
       const t = (Math.sqrt(u[3 * i]) * 540 * 2 * Math.PI) / 360;
       const sgn = i % 2 === 0 ? 1 : -1;
-      out[2 * i] = (sgn * (-Math.cos(t) * t + 0.5 * u[3 * i + 1])) / 3 + 0.1 * z[2 * i];
-      out[2 * i + 1] = (sgn * (Math.sin(t) * t + 0.5 * u[3 * i + 2])) / 3 + 0.1 * z[2 * i + 1];
+      out[2 * i] = (sgn * (-libm.cos(t) * t + 0.5 * u[3 * i + 1])) / 3 + 0.1 * z[2 * i];
+      out[2 * i + 1] = (sgn * (libm.sin(t) * t + 0.5 * u[3 * i + 2])) / 3 + 0.1 * z[2 * i + 1];
     }
     return shuffleRows(kp, out);
   },

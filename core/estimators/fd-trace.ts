@@ -6,6 +6,7 @@
  * with δ = ε^{1/3} for the function's precision ε balances the O(h²) truncation against the O(ε/h)
  * rounding (Nocedal & Wright, Numerical Optimization, §8.1). Costs 2 evaluations per direction, plus one for f(x).
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { abs, add, div, mul, sub } from '../tensor/ops/elementwise.js';
 import { max, sum } from '../tensor/ops/reduce.js';
@@ -16,7 +17,7 @@ export function finiteDifferenceTrace(f: (x: Tensor) => Tensor, x: Tensor, probe
   const dirs = probes ?? basisDirections(x);
   if (dirs.length === 0) throw new RangeError('finiteDifferenceTrace: no probe directions');
   if (!(precision > 0 && precision < 1)) throw new RangeError(`finiteDifferenceTrace: precision must lie in (0, 1), got ${precision}`);
-  const h = Math.cbrt(precision) * Math.max(1, max(abs(x)).dataSync()[0]);
+  const h = libm.cbrt(precision) * Math.max(1, max(abs(x)).dataSync()[0]);
   let acc: Tensor | null = null;
   for (const v of dirs) {
     const hv = mul(v, h);

@@ -24,6 +24,7 @@
  * h_new/h, which cuts the rejections that follow a lucky small error estimate (the estimate depends
  * on the step's noise).
  */
+import { libm } from '../numerics/libm/index.js';
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { normalHost } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -166,7 +167,7 @@ export async function adaptiveSde(k: PRNGKey, sde: Sde, score: RowTimeScoreFn, x
         t[r] = t1[j];
         if (!redraw) paths[r].advance(t1[j]);
       } else rejected++;
-      const grow = Math.min(ej === 0 ? Infinity : theta * ha[j] * ej ** -expo, maxGrowth * ha[j]);
+      const grow = Math.min(ej === 0 ? Infinity : theta * ha[j] * libm.pow(ej, -expo), maxGrowth * ha[j]);
       h[r] = Math.min(Math.max(t[r] - eps, 0), grow);
     });
     const next = tidy(() => {

@@ -5,6 +5,7 @@
  * level; NCSN: ε/σ_L² with 10 levels, stepRatio = 0.2 here by default), with the score evaluated at
  * the time of its level, t(σ) = T·log(σ/σ(0))/log(σ(T)/σ(0)).
  */
+import { libm } from '../numerics/libm/index.js';
 import type { PRNGKey } from '../random/key.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { ScalarLinearSde } from '../sde/linear.js';
@@ -22,7 +23,7 @@ export function annealedLangevinVe(k: PRNGKey, ve: ScalarLinearSde, score: Score
   const sMax = ve.std(ve.T);
   const sMin = ve.std(o.eps ?? 1e-3);
   const sigmas = geometricSigmas(sMax, sMin, levels);
-  const tOf = (s: number): number => (Math.log(s / ve.std(0)) / Math.log(sMax / ve.std(0))) * ve.T;
+  const tOf = (s: number): number => (libm.log(s / ve.std(0)) / libm.log(sMax / ve.std(0))) * ve.T;
   const keys = samplingKeys(k);
   const x0 = ve.priorSample(keys.prior, o.n, o.d, { backend: o.backend, dtype: o.dtype });
   const r = annealedLangevin((x, s) => score(x, tOf(s)), x0, keys.noise, { sigmas, stepSize: ratio * sMin * sMin, stepsPerLevel: per, onProgress: o.onProgress });

@@ -17,6 +17,7 @@
  * declares it and orders.test.ts measures it). The O steps use the velocity halves of two state-shaped
  * draws.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { linearCombination } from '../tensor/ops/fused.js';
 import { concat } from '../tensor/ops/manipulate.js';
@@ -28,7 +29,7 @@ import type { Stepper } from './stepper.js';
 /** The exact O step over β-integral b ≥ 0: v ← e^{−ΓM⁻¹b}v + √(M(1 − e^{−2ΓM⁻¹b})) z. */
 function ouStep(sde: CldSde, v: Tensor, b: number, z: Tensor): Tensor {
   const r = (sde.Gamma / sde.M) * b;
-  return linearCombination([v, z], [Math.exp(-r), Math.sqrt(-sde.M * Math.expm1(-2 * r))]);
+  return linearCombination([v, z], [libm.exp(-r), Math.sqrt(-sde.M * libm.expm1(-2 * r))]);
 }
 
 export function cldOabao(sde: Sde, score: ScoreFn): Stepper {

@@ -14,6 +14,7 @@
  * NoiseSource whose coarse increments are sums of the finest ones), the RMS over samples of the error
  * at the final time against a known solution.
  */
+import { libm } from '../numerics/libm/index.js';
 import { foldIn, key, type PRNGKey } from '../random/key.js';
 import { normalHost } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -33,10 +34,10 @@ export interface Moments {
 /** Least-squares slope of log(err) against log(h). */
 export function fitOrder(h: readonly number[], err: readonly number[]): number {
   if (h.length !== err.length || h.length < 2) throw new RangeError('fitOrder: need at least two (h, error) pairs of equal count');
-  const xs = h.map(Math.log);
+  const xs = h.map(libm.log);
   const ys = err.map((e, i) => {
     if (!(e > 0)) throw new RangeError(`fitOrder: error ${e} at h = ${h[i]} is not positive (below rounding?)`);
-    return Math.log(e);
+    return libm.log(e);
   });
   const mx = xs.reduce((a, b) => a + b) / xs.length;
   const my = ys.reduce((a, b) => a + b) / ys.length;
@@ -213,7 +214,7 @@ export async function propagateMomentsAsync(stepper: AnyStepper, grid: ArrayLike
 
 /** ‖m − m*‖₂ + ‖P − P*‖_F. */
 export function momentError(a: Moments, b: Moments): number {
-  const dm = Math.hypot(...a.mean.map((v, i) => v - b.mean[i]));
+  const dm = libm.hypot(...a.mean.map((v, i) => v - b.mean[i]));
   const dP = Math.sqrt(a.cov.reduce((s, row, i) => s + row.reduce((q, v, j) => q + (v - b.cov[i][j]) ** 2, 0), 0));
   return dm + dP;
 }

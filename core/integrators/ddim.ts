@@ -6,6 +6,7 @@
  * deterministic DDIM, x' = (σ'/σ)x − α'·expm1(−h)·D (= DPM-Solver-1); η = 1 the DDPM posterior.
  * A step to σ' = 0 is x' = α'D. One normal is drawn every step. Weak order 1.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul, sub } from '../tensor/ops/elementwise.js';
 import type { ScoreFn } from '../sde/types.js';
@@ -35,7 +36,7 @@ export function ddim(sde: Sde, score: ScoreFn, o: DdimOptions = {}): Stepper {
       if (sn === 0) return mul(D, an);
       const h = p.lambda(tn) - p.lambda(t);
       const e = mul(sub(x, mul(D, a)), 1 / s);
-      const v = -Math.expm1(-2 * h);
+      const v = -libm.expm1(-2 * h);
       const c = eta * sn * Math.sqrt(v);
       const det = sn * Math.sqrt(1 - eta * eta * v);
       const mean = add(mul(D, an), mul(e, det));

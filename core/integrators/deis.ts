@@ -12,6 +12,7 @@
  *   [1], [3, −1]/2, [23, −16, 5]/12, [55, −59, 37, −9]/24 (exact for steps uniform in σ̃).
  * A step to σ' = 0 is x' = α'D. One model evaluation per step.
  */
+import { libm } from '../numerics/libm/index.js';
 import { add, mul } from '../tensor/ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
@@ -55,7 +56,7 @@ export function deisTab(sde: Sde, score: ScoreFn, o: DeisOptions): MultistepStep
   const name = `deis-tab${r}`;
   checkOrder('deis', r, 3, o.steps);
   const p = pathDenoiser(sde, score, name);
-  const timeOf = (u: number) => p.path.timeOfLogSnr(-Math.log(u));
+  const timeOf = (u: number) => p.path.timeOfLogSnr(-libm.log(u));
   const coefs = memoCoefs((times, t1) => times.map((_, j) =>
     integrateGl((u) => lagrange(times, j, timeOf(u)), p.sigmaTilde(times[0]), p.sigmaTilde(t1), 24)));
   return epsMultistep(p, name, r, orderPlan(r + 1, o.steps, false), coefs);

@@ -5,6 +5,7 @@
  *   x̃' = x̃ + (σ̃' − σ̃)(x₂ − D(x₂, σ_m))/σ_m,  x' = α'x̃'.
  * A step to σ' = 0 is the Euler step x' = α'D. Weak order 2.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul, sub } from '../tensor/ops/elementwise.js';
 import type { ScoreFn } from '../sde/types.js';
@@ -24,7 +25,7 @@ export function dpm2(sde: Sde, score: ScoreFn): Stepper {
       if (p.sigma(tn) === 0) return mul(p.denoise(x, t), an);
       const st = p.sigmaTilde(t);
       const sn = p.sigmaTilde(tn);
-      const sm = Math.exp(0.5 * (Math.log(st) + Math.log(sn)));
+      const sm = libm.exp(0.5 * (libm.log(st) + libm.log(sn)));
       const tm = p.timeOfSigmaTilde(sm);
       const xt = mul(x, 1 / p.alpha(t));
       const x2 = add(xt, mul(dOf(xt, st, t), sm - st));

@@ -18,6 +18,7 @@
  * The first steps are the warm-up (order min(order, i + 1)); any step to σ' = 0 is x' = α'D.
  * One model evaluation per step; the state keeps the past denoisers with their times.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul, sub } from '../tensor/ops/elementwise.js';
 import type { ScoreFn } from '../sde/types.js';
@@ -66,7 +67,7 @@ export function dpmppMultistep(sde: Sde, score: ScoreFn, o: DpmppMultistepOption
       const k = Math.min(orderAt(s.index), s.past.length + 1);
       const lam = logSnr(t);
       const h = logSnr(t1) - lam;
-      const phi1 = Math.expm1(-h);
+      const phi1 = libm.expm1(-h);
       const base = sub(mul(s.x, s1 / path.sigma(t)), mul(D, a1 * phi1));
       const { d10, D1, D2 } = differences(D, s.past, lam, h, logSnr, k);
       let x = base;
@@ -123,14 +124,14 @@ export function dpmppSde(sde: Sde, score: ScoreFn, o: DpmppSdeOptions): Multiste
       const lam = logSnr(t);
       const h = logSnr(t1) - lam;
       const he = (1 + eta) * h;
-      const em = -Math.expm1(-he); // 1 − e^{−h_η}
+      const em = -libm.expm1(-he); // 1 − e^{−h_η}
       const phi2 = -em / he + 1; // expm1(−h_η)/h_η + 1
       const phi3 = phi2 / he - 0.5;
-      let x = add(mul(s.x, (s1 / path.sigma(t)) * Math.exp(-eta * h)), mul(D, a1 * em));
+      let x = add(mul(s.x, (s1 / path.sigma(t)) * libm.exp(-eta * h)), mul(D, a1 * em));
       const { d10, D1, D2 } = differences(D, s.past, lam, h, logSnr, k);
       if (k === 2) x = add(x, mul(d10!, o.order === 3 || type === 'heun' ? a1 * phi2 : 0.5 * a1 * em));
       if (k === 3) x = add(x, sub(mul(D1!, a1 * phi2), mul(D2!, a1 * phi3)));
-      const noise = s1 * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise;
+      const noise = s1 * Math.sqrt(-libm.expm1(-2 * eta * h)) * sNoise;
       if (noise !== 0) x = add(x, mul(z, noise));
       return { x, past: pushPast(s.past, next, memory), index: s.index + 1 };
     },

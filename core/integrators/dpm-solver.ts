@@ -13,6 +13,7 @@
  *     x' = (σ'/σ)x − α'φD − (α'/2r₁)φ(D(u₁, s₁) − D).
  * A step to σ' = 0 (λ' = ∞) is x' = α'D (first order). Weak orders 1, 2, 3 and 2.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { mul, sub } from '../tensor/ops/elementwise.js';
 import type { ScoreFn } from '../sde/types.js';
@@ -40,20 +41,20 @@ export function dpmSolver(sde: Sde, score: ScoreFn, order: DpmSolverOrder): Step
       const l = p.lambda(t);
       const h = p.lambda(tn) - l;
       const e = p.eps(x, t);
-      const lin = sub(mul(x, an / a), mul(e, sn * Math.expm1(h)));
+      const lin = sub(mul(x, an / a), mul(e, sn * libm.expm1(h)));
       if (order === 1) return lin;
       const r1 = order === 2 ? 0.5 : 1 / 3;
       const s1 = timeAt(l + r1 * h);
-      const u1 = sub(mul(x, p.alpha(s1) / a), mul(e, p.sigma(s1) * Math.expm1(r1 * h)));
+      const u1 = sub(mul(x, p.alpha(s1) / a), mul(e, p.sigma(s1) * libm.expm1(r1 * h)));
       const e1 = p.eps(u1, s1);
-      if (order === 2) return sub(lin, mul(sub(e1, e), (sn / (2 * r1)) * Math.expm1(h)));
+      if (order === 2) return sub(lin, mul(sub(e1, e), (sn / (2 * r1)) * libm.expm1(h)));
       const r2 = 2 / 3;
       const s2 = timeAt(l + r2 * h);
       const ss2 = p.sigma(s2);
-      const phi22 = Math.expm1(r2 * h) / (r2 * h) - 1;
-      const u2 = sub(sub(mul(x, p.alpha(s2) / a), mul(e, ss2 * Math.expm1(r2 * h))), mul(sub(e1, e), (r2 / r1) * ss2 * phi22));
+      const phi22 = libm.expm1(r2 * h) / (r2 * h) - 1;
+      const u2 = sub(sub(mul(x, p.alpha(s2) / a), mul(e, ss2 * libm.expm1(r2 * h))), mul(sub(e1, e), (r2 / r1) * ss2 * phi22));
       const e2 = p.eps(u2, s2);
-      return sub(lin, mul(sub(e2, e), (sn / r2) * (Math.expm1(h) / h - 1)));
+      return sub(lin, mul(sub(e2, e), (sn / r2) * (libm.expm1(h) / h - 1)));
     },
   };
 }
@@ -74,9 +75,9 @@ export function dpmSolverPp2s(sde: Sde, score: ScoreFn): Stepper {
       const l = p.lambda(t);
       const h = p.lambda(tn) - l;
       const s1 = p.path.timeOfLogSnr(l + r1 * h);
-      const u1 = sub(mul(x, p.sigma(s1) / s), mul(D, p.alpha(s1) * Math.expm1(-r1 * h)));
+      const u1 = sub(mul(x, p.sigma(s1) / s), mul(D, p.alpha(s1) * libm.expm1(-r1 * h)));
       const D1 = p.denoise(u1, s1);
-      const phi = Math.expm1(-h);
+      const phi = libm.expm1(-h);
       return sub(sub(mul(x, p.sigma(tn) / s), mul(D, an * phi)), mul(sub(D1, D), (an / (2 * r1)) * phi));
     },
   };

@@ -8,6 +8,7 @@
  * so the noise of step k is the driver's, foldIn(key, k) with the global integer step index, and
  * intermediates are released each step (memory does not grow).
  */
+import { libm } from '../numerics/libm/index.js';
 import { foldIn, type PRNGKey, split } from '../random/key.js';
 import { normal, uniform } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -135,7 +136,7 @@ export function geometricSigmas(sigmaMax: number, sigmaMin: number, levels: numb
   checkPositiveInt(levels, 'levels');
   if (!(sigmaMax > sigmaMin)) throw new RangeError(`sigmaMax (${sigmaMax}) must exceed sigmaMin (${sigmaMin})`);
   if (levels === 1) return [sigmaMax];
-  return Array.from({ length: levels }, (_, i) => sigmaMax * (sigmaMin / sigmaMax) ** (i / (levels - 1)));
+  return Array.from({ length: levels }, (_, i) => sigmaMax * libm.pow(sigmaMin / sigmaMax, i / (levels - 1)));
 }
 
 /** Annealed Langevin dynamics over decreasing noise levels (step ε·σ_i²/σ_L², T steps each). */

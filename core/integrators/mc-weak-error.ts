@@ -20,6 +20,7 @@
  *   resample picks groups jointly for every step count, which keeps the common random numbers): the
  *   2.5 % and 97.5 % quantiles of the resampled statistic, shifted so that its median is the estimate.
  */
+import { libm } from '../numerics/libm/index.js';
 import { foldIn, type PRNGKey } from '../random/key.js';
 import { uniformHost } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -155,7 +156,7 @@ export function mcWeakError(o: McWeakErrorOptions): McWeakErrorResult {
     };
     const err = means.map((mu) => rms((j) => mu[j] - o.tests.exact[j]));
     const succ = counts.slice(0, -1).map((_, c) => rms((j) => means[c][j] - means[c + 1][j]));
-    const q = p === undefined ? 0 : 2 ** p;
+    const q = p === undefined ? 0 : libm.pow(2, p);
     const rich = p === undefined ? [] : pairs.map(([c, f]) => rms((j) => (q * means[f][j] - means[c][j]) / (q - 1) - o.tests.exact[j]));
     return { err, succ, rich };
   };

@@ -4,6 +4,7 @@
  * steps), the order check, exact integrals of Lagrange bases by Gauss–Legendre quadrature, and
  * memoised step coefficients.
  */
+import { libm } from '../numerics/libm/index.js';
 /**
  * The order of step i (0-based) of an N-step run of a method of order `order`: the warm-up steps use
  * what the past holds, min(order, i + 1); with lower-order final steps also min(·, N − i)
@@ -24,7 +25,7 @@ function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
   const x = new Float64Array(n);
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let z = libm.cos((Math.PI * (i + 0.75)) / (n + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
       let p0 = 1;

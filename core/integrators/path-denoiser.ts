@@ -5,6 +5,7 @@
  *   D(x, t) = E[x₀|x_t] = (x + σ²∇log p_t)/α,   ε̂(x, t) = (x − αD)/σ = −σ∇log p_t
  * (parameterisation.ts converts the score). CLD's (x, v) state has no Gaussian path: refused.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
 import type { Sde } from '../sde/sde.js';
@@ -47,7 +48,7 @@ export function pathDenoiser(sde: Sde, score: ScoreFn, who: string): PathDenoise
     timeOfSigmaTilde(s: number): number {
       const hi = sigmaTilde(path.T);
       if (!(s > 0 && s <= hi)) throw new RangeError(`${who}: σ/α = ${s} is outside the ${path.kind} path's range (0, ${hi}]`);
-      return path.timeOfLogSnr(-Math.log(s));
+      return path.timeOfLogSnr(-libm.log(s));
     },
   };
 }

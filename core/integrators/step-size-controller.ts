@@ -10,6 +10,7 @@
  *   i = 1, d = 0 (an integral controller with its arctan limiter).
  * A non-finite error rejects the step and shrinks it ×0.2 in both.
  */
+import { libm } from '../numerics/libm/index.js';
 export interface PidGains {
   readonly p: number;
   readonly i: number;
@@ -44,14 +45,14 @@ export function checkController(c: ControllerKind, who: string): void {
 /** Decide on a step with scaled error `err` for a method whose error falls as h^order. */
 export function controlStep(c: ControllerKind, state: ControllerState, err: number, order: number): ControllerDecision {
   if (!Number.isFinite(err)) return { accept: false, factor: 0.2, state };
-  if (c === 'standard') return { accept: err <= 1, factor: err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * err ** (-1 / order))), state };
+  if (c === 'standard') return { accept: err <= 1, factor: err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * libm.pow(err, -1 / order))), state };
   const g = { ...PID_DEFAULTS, ...c.pid };
   const b1 = (g.p + g.i + g.d) / order;
   const b2 = -(g.p + 2 * g.d) / order;
   const b3 = g.d / order;
   const inv = 1 / (err + PID_EPS);
   const [e1, e2] = state ?? [inv, inv];
-  const factor = 1 + Math.atan(inv ** b1 * e1 ** b2 * e2 ** b3 - 1);
+  const factor = 1 + libm.atan(libm.pow(inv, b1) * libm.pow(e1, b2) * libm.pow(e2, b3) - 1);
   const accept = factor >= PID_ACCEPT;
   return { accept, factor, state: accept ? [inv, e1] : [e1, e2] };
 }

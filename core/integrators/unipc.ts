@@ -15,6 +15,7 @@
  * on the steps) the order is min(p, N − i), so the last step is DDIM and the measured order 2.
  * Order p + 1 without lower-order final steps. A step to σ' = 0 is x' = α'D.
  */
+import { libm } from '../numerics/libm/index.js';
 import { add, mul, sub } from '../tensor/ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ScoreFn } from '../sde/types.js';
@@ -41,13 +42,13 @@ export interface UniPcOptions {
 export function unipcWeights(rks: readonly number[], h: number, variant: UniPcVariant): { readonly B: number; readonly rhoP: readonly number[]; readonly rhoC: readonly number[] } {
   const p = rks.length;
   const hh = -h;
-  const B = variant === 'bh1' ? hh : Math.expm1(hh);
-  let g = Math.expm1(hh) / hh - 1;
+  const B = variant === 'bh1' ? hh : libm.expm1(hh);
+  let g = libm.expm1(hh) / hh - 1;
   let fact = 1;
   const b: number[] = [];
   const R: number[][] = [];
   for (let m = 1; m <= p; m++) {
-    R.push(rks.map((r) => r ** (m - 1)));
+    R.push(rks.map((r) => libm.pow(r, m - 1)));
     b.push((g * fact) / B);
     fact *= m + 1;
     g = g / hh - 1 / fact;
@@ -81,7 +82,7 @@ export function unipc(sde: Sde, score: ScoreFn, o: UniPcOptions): MultistepStepp
       const rks = [...prev.slice(0, k - 1).map((q) => (path.logSnr(q.t) - lam) / h), 1];
       const { B, rhoP, rhoC } = unipcWeights(rks, h, variant);
       const D1 = prev.slice(0, k - 1).map((q, m) => mul(sub(q.value, D), 1 / rks[m]));
-      const xLin = sub(mul(s.x, s1 / path.sigma(t)), mul(D, a1 * Math.expm1(-h)));
+      const xLin = sub(mul(s.x, s1 / path.sigma(t)), mul(D, a1 * libm.expm1(-h)));
       const weighted = (rho: readonly number[]): Tensor | undefined =>
         D1.reduce<Tensor | undefined>((acc, d, m) => (acc ? add(acc, mul(d, rho[m])) : mul(d, rho[m])), undefined);
       const pred = weighted(rhoP);

@@ -3,6 +3,7 @@
  * model-dependent coefficients (covariances of mixtures, kernels) that are computed once and then
  * passed to a backend. Not for per-particle work.
  */
+import { libm } from '../numerics/libm/index.js';
 export type Matrix = number[][];
 
 /** Lower Cholesky factor L with A = L Lᵀ, or null if A is not (numerically) positive definite. */
@@ -47,7 +48,7 @@ export function matmulM(A: readonly (readonly number[])[], B: readonly (readonly
 
 /** log det A from its Cholesky factor: 2 Σ log L_ii. */
 export function logDetFromCholesky(L: readonly (readonly number[])[]): number {
-  return 2 * L.reduce((s, row, i) => s + Math.log(row[i]), 0);
+  return 2 * L.reduce((s, row, i) => s + libm.log(row[i]), 0);
 }
 
 export function identityM(n: number, scale = 1): Matrix {

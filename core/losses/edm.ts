@@ -5,6 +5,7 @@
  *   λ(σ)‖D(y, σ) − x₀‖², λ(σ) = (σ² + σ_d²)/(σσ_d)²,
  * summed over dimensions and averaged over the batch. F_θ gets c_noise = ¼ ln σ as its time input.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { PRNGKey } from '../random/key.js';
 import { split } from '../random/key.js';
 import { normal, normalHost } from '../random/distributions.js';
@@ -41,7 +42,7 @@ export function edmLoss<P>(path: EdmPath, net: ScoreModel<P>, params: P, x: Tens
   if (!Number.isFinite(pMean) || !(pStd > 0) || !Number.isFinite(pStd)) throw new RangeError(`edmLoss: need a finite pMean and pStd > 0, got ${pMean}, ${pStd}`);
   const [ks, kn] = split(k, 2);
   let sig: Float64Array;
-  if (opts.sigmas === undefined) sig = normalHost(ks, n).map((u) => Math.exp(pMean + pStd * u));
+  if (opts.sigmas === undefined) sig = normalHost(ks, n).map((u) => libm.exp(pMean + pStd * u));
   else {
     sig = typeof opts.sigmas === 'number' ? new Float64Array(n).fill(opts.sigmas) : opts.sigmas;
     if (sig.length !== n) throw new RangeError(`edmLoss: ${sig.length} noise levels given for a batch of ${n}`);

@@ -4,6 +4,7 @@
  *   of the 1-D Wasserstein-p distance between the projections (sorted; quantile-matched when sizes differ);
  * - energy distance (Székely & Rizzo): 2E‖X − Y‖ − E‖X − X'‖ − E‖Y − Y'‖ (U-statistics within samples).
  */
+import { libm } from '../numerics/libm/index.js';
 import type { PRNGKey } from '../random/key.js';
 import { normalHost } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -60,11 +61,11 @@ export async function slicedWasserstein(x: Tensor, y: Tensor, k: PRNGKey, opts: 
     for (let i = 0; i < q; i++) {
       const a = n === q ? px[i] : quantile(px, i / (q - 1));
       const b = m === q ? py[i] : quantile(py, i / (q - 1));
-      w += Math.abs(a - b) ** p;
+      w += libm.pow(Math.abs(a - b), p);
     }
     total += w / q;
   }
-  return (total / L) ** (1 / p);
+  return libm.pow(total / L, 1 / p);
 }
 
 /** Energy distance between two samples. */

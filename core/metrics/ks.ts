@@ -3,6 +3,7 @@
  * P(K > (√n + 0.12 + 0.11/√n)·D) with K Kolmogorov-distributed (Stephens 1970 correction).
  * Used to test noise generators and samplers against known distributions.
  */
+import { libm } from '../numerics/libm/index.js';
 export interface KsResult {
   readonly statistic: number;
   readonly pValue: number;
@@ -15,7 +16,7 @@ export function kolmogorovSf(x: number): number {
   if (x < 0.2) return 1; // the series converges slowly here and the value is 1 to double precision
   let s = 0;
   for (let k = 1; k <= 100; k++) {
-    const term = Math.exp(-2 * k * k * x * x);
+    const term = libm.exp(-2 * k * k * x * x);
     s += (k % 2 === 1 ? 1 : -1) * term;
     if (term < 1e-17) break;
   }

@@ -5,6 +5,7 @@
  * heuristic: the median pairwise distance of the pooled samples (first 500 of each). Evaluated on the
  * host in float64 after one readback (metrics are evaluation, not a hot loop).
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, shapeToString } from '../tensor/shape.js';
 import { requireFinite } from './finite.js';
@@ -51,7 +52,7 @@ export function mmd2Host(x: ArrayLike<number>, y: ArrayLike<number>, D: number, 
           const t = a[i * D + c] - b[j * D + c];
           d2 += t * t;
         }
-        s += Math.exp(g * d2);
+        s += libm.exp(g * d2);
       }
     }
     return same ? 2 * s : s;

@@ -2,6 +2,7 @@
  * Special functions on the host, in float64.
  * erfc: W. J. Cody's rational Chebyshev approximations (Math. Comp. 23, 1969), relative error ~1e-15.
  */
+import { libm } from '../numerics/libm/index.js';
 
 const A = [3.1611237438705656, 113.864154151050156, 377.485237685302021, 3209.37758913846947, 0.185777706184603153];
 const B = [23.6012909523441209, 244.024637934444173, 1282.61652607737228, 2844.23683343917062];
@@ -39,7 +40,7 @@ export function erfc(x: number): number {
     r = (num + C[7]) / (den + D[7]);
     const ysq = Math.trunc(y * 16) / 16;
     const del = (y - ysq) * (y + ysq);
-    r *= Math.exp(-ysq * ysq) * Math.exp(-del);
+    r *= libm.exp(-ysq * ysq) * libm.exp(-del);
   } else if (y < 26.6) {
     const z = 1 / (y * y);
     let num = P[5] * z;
@@ -52,7 +53,7 @@ export function erfc(x: number): number {
     r = (SQRPI - r) / y;
     const ysq = Math.trunc(y * 16) / 16;
     const del = (y - ysq) * (y + ysq);
-    r *= Math.exp(-ysq * ysq) * Math.exp(-del);
+    r *= libm.exp(-ysq * ysq) * libm.exp(-del);
   } else r = 0;
   return x < 0 ? 2 - r : r;
 }

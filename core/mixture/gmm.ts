@@ -5,6 +5,7 @@
  * A mixture convolved with N(0, σ²I) is the mixture with S_k + σ²I (`perturbGmm`), which gives the
  * exact noise-conditional score used by annealed Langevin dynamics.
  */
+import { libm } from '../numerics/libm/index.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type PRNGKey, split } from '../random/key.js';
 import { normalHost, uniformHost } from '../random/distributions.js';
@@ -94,7 +95,7 @@ export function validateGmm(spec: unknown): E.Either<string[], Gmm> {
   });
   if (errs.length) return E.left(errs);
   const cholInvT = chol.map((L) => transposeM(invertLower(L)));
-  const logNorm = chol.map((L, k) => Math.log(w[k] as number) - 0.5 * logDetFromCholesky(L) - (d / 2) * Math.log(2 * Math.PI));
+  const logNorm = chol.map((L, k) => libm.log(w[k] as number) - 0.5 * logDetFromCholesky(L) - (d / 2) * libm.log(2 * Math.PI));
   return E.right({
     weights: w as number[], means: m as number[][], covs: c as number[][][], dim: d, chol, cholInvT, logNorm,
   });

@@ -14,6 +14,7 @@
  * [n, K·D], with no factorisation per time (Golub & Van Loan §8.1: the spectral theorem; Dockhorn et al. 2022, §3
  * for the CLD kernel).
  */
+import { libm } from '../numerics/libm/index.js';
 import { symmetricEigen } from '../linalg/dense.js';
 import { fromArray, like } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -70,7 +71,7 @@ export function gmmSpectrum(g: Gmm): GmmSpectrum {
   return s;
 }
 
-const LOG_2PI = Math.log(2 * Math.PI);
+const LOG_2PI = libm.log(2 * Math.PI);
 
 function checkRows(x: Tensor, d: number, op: string): void {
   if (x.rank !== 2 || x.shape[1] !== d) throw new ShapeError(`${op}: points must have shape [n, ${d}], got ${shapeToString(x.shape)}`);
@@ -82,7 +83,7 @@ function logNorms(g: Gmm, logc: Float64Array, m: number): Float64Array {
   return Float64Array.from(g.weights, (w, k) => {
     let s = 0;
     for (let j = 0; j < D; j++) s += logc[k * D + j];
-    return Math.log(w) - 0.5 * s - (m / 2) * LOG_2PI;
+    return libm.log(w) - 0.5 * s - (m / 2) * LOG_2PI;
   });
 }
 
@@ -141,7 +142,7 @@ export function scaledGmmScore(g: Gmm, a: number, s2: number, x: Tensor): Tensor
   // z = (x − aμ)Q / √c; −C⁻¹(x − aμ) = −z (Q diag(1/√c))ᵀ
   const is = c.map((v) => 1 / Math.sqrt(v));
   const F = whiteningMap(g, sp, 1 + g.dim, is, null, is.map((v) => a * v));
-  return whitenedScore(g, [whiten(withOnes(x), F, g)], scaledBack(sp, is, g.dim), logNorms(g, c.map(Math.log), g.dim));
+  return whitenedScore(g, [whiten(withOnes(x), F, g)], scaledBack(sp, is, g.dim), logNorms(g, c.map(libm.log), g.dim));
 }
 
 /** The scalars of a CLD perturbation kernel with the initial velocity marginalised. */
@@ -176,7 +177,7 @@ export function cldGmmScore(g: Gmm, k: CldCoefficients, u: Tensor, part: 'veloci
   const ax = l21.map((v, j) => -v / (l11[j] * l22[j]));
   const av = l22.map((v) => 1 / v);
   const F2 = whiteningMap(g, sp, 1 + 2 * D, ax, av, ax.map((v, j) => k.mxx * v + k.mvx * av[j]));
-  const logdet = l11.map((v, j) => 2 * Math.log(v * l22[j]));
+  const logdet = l11.map((v, j) => 2 * libm.log(v * l22[j]));
   const logNorm = logNorms(g, logdet, 2 * D);
   const u1 = withOnes(u);
   const Z = [whiten(sliceAxis(u1, -1, 0, 1 + D), F1, g), whiten(u1, F2, g)];

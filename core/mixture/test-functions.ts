@@ -6,6 +6,7 @@
  *   E φ_c = Σ_k w_k ℓ^D det(S_k + ℓ²I)^{−½} exp(−½ (μ_k − c)ᵀ(S_k + ℓ²I)⁻¹(μ_k − c))
  *   (the convolution of two Gaussians; Petersen & Pedersen, The Matrix Cookbook, §8.1.8).
  */
+import { libm } from '../numerics/libm/index.js';
 import { addM, cholesky, identityM, logDetFromCholesky, solveDense } from '../linalg/dense.js';
 import type { Gmm } from './gmm.js';
 
@@ -56,7 +57,7 @@ export function mixtureTestFunctions(g: Gmm, o: MixtureTestOptions = {}): TestFu
     centres.forEach((c, b) => {
       const r = mu.map((v, i) => v - c[i]);
       const q = solveDense(A, r).reduce((s, v, i) => s + v * r[i], 0);
-      exact[D + pairs.length + b] += w * Math.exp(D * Math.log(ell) - 0.5 * logDet - 0.5 * q);
+      exact[D + pairs.length + b] += w * libm.exp(D * libm.log(ell) - 0.5 * logDet - 0.5 * q);
     });
   });
   const inv2l2 = 1 / (2 * ell * ell);
@@ -73,7 +74,7 @@ export function mixtureTestFunctions(g: Gmm, o: MixtureTestOptions = {}): TestFu
         centres.forEach((c, b) => {
           let s = 0;
           for (let i = 0; i < D; i++) s += (x[x0 + i] - c[i]) ** 2;
-          out[o0 + D + pairs.length + b] = Math.exp(-s * inv2l2);
+          out[o0 + D + pairs.length + b] = libm.exp(-s * inv2l2);
         });
       }
       return out;

@@ -9,6 +9,7 @@
  * `outputScale` divides the output by a per-sample scale of t, e.g. σ(t) (score_sde's `scale_by_sigma`).
  * Weights start LeCun-normal (variance 1/fan_in), biases at zero; all from explicit keys.
  */
+import { libm } from '../numerics/libm/index.js';
 import { type PRNGKey, split } from '../random/key.js';
 import { normal, normalHost } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -117,7 +118,7 @@ export function mlp(cfg: MlpConfig, k: PRNGKey, opts: ModelOptions = {}): Mlp {
       }
       case 'sinusoidal': {
         const half = e.dim / 2;
-        const f = Float64Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / Math.max(1, half - 1)));
+        const f = Float64Array.from({ length: half }, (_, i) => libm.exp((-libm.log(10000) * i) / Math.max(1, half - 1)));
         const a = mul(mul(tc, 1000), expandDims(fromArray(f, { backend: t.backend, dtype: t.dtype }), 0));
         return concat([sin(a), cos(a)], 1);
       }

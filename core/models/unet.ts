@@ -13,6 +13,7 @@
  * [n, H·W·C], so the losses and samplers use it as any other model. Weights start LeCun-normal
  * (variance 1/fan-in), biases and norm shifts at 0, norm scales at 1.
  */
+import { libm } from '../numerics/libm/index.js';
 import { type PRNGKey, split } from '../random/key.js';
 import { normal } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -214,7 +215,7 @@ export function unet(cfg: UnetConfig, key: PRNGKey, opts: ModelOptions = {}): Un
   };
 
   const half = B / 2;
-  const freqs = Float64Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / Math.max(1, half - 1)));
+  const freqs = Float64Array.from({ length: half }, (_, i) => libm.exp((-libm.log(10000) * i) / Math.max(1, half - 1)));
 
   const forward = (m: Meter, p: UnetParams, x: Tensor, t: Tensor): Tensor => {
     if (x.rank !== 2 || x.shape[1] !== H * W * C) throw new ShapeError(`U-Net: input must have shape [n, ${H * W * C}] (${H}×${W}×${C} images), got ${shapeToString(x.shape)}`);

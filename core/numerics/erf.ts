@@ -11,6 +11,7 @@
  * arguments by erf(−x) = −erf(x), erfc(−x) = 2 − erfc(x). Measured against 40-digit values: relative
  * errors below 5e-16 for erf and 8e-16 for erfc up to x = 26 (tests/core/erf.test.ts).
  */
+import { libm } from './libm/index.js';
 
 /** Coefficients of each polynomial, highest degree first (Horner order). */
 const P1 = [1.85777706184603153e-1, 3.16112374387056560e0, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3];
@@ -41,7 +42,7 @@ function horner(c: readonly number[], t: number): number {
 /** e^{−x²} for x ≥ 0, with the split of Cody's routine (s = ⌊16x⌋/16). */
 function expMinusSquare(x: number): number {
   const s = Math.trunc(16 * x) / 16;
-  return Math.exp(-s * s) * Math.exp(-(x - s) * (x + s));
+  return libm.exp(-s * s) * libm.exp(-(x - s) * (x + s));
 }
 
 /** erfc(y) for y > 0.46875 (the two outer intervals); 0 beyond BIG. */

@@ -4,9 +4,10 @@
  * The CLD kernel covariances and the SSCS half-steps at tiny times are built from these (the direct
  * forms lose all digits in float64 when y ~ 1e-5).
  */
+import { libm } from './libm/index.js';
 export function expRemainder(n: number, y: number): number {
   if (Math.abs(y) >= 1) {
-    let s = Math.exp(y);
+    let s = libm.exp(y);
     let term = 1;
     for (let k = 0; k < n; k++) {
       s -= term;

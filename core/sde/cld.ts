@@ -16,6 +16,7 @@
  * regrouped so that nothing cancels: in float64 the direct form loses its digits at t ~ 1e-5.
  * HSM (hybrid score matching) marginalises v₀: v₀ = 0, Σ0vv = γM. DSM conditions on v₀: Σ0 = 0.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { PRNGKey } from '../random/key.js';
 import { normal } from '../random/distributions.js';
 import { expRemainder } from '../numerics/series.js';
@@ -112,11 +113,11 @@ export function cldSde(cfg: CldConfig = {}): CldSde {
 
   function kernelAt(b: number, t: number, S0xx: number, S0vv: number, eps: number): CldKernel {
     const y = (4 * b) / Gamma;
-    const eh = Math.exp(-y / 2);
+    const eh = libm.exp(-y / 2);
     const e = eh * eh;
     const Sxx = e * (expRemainder(3, y) + S0xx * (1 + y + (y * y) / 4) + (y * y * S0vv) / G2) + eps;
     const Sxv = e * (-b * S0xx + (4 * b * S0vv) / G2 - (2 * b * b * (S0xx - 2)) / Gamma - (8 * b * b * S0vv) / (G2 * Gamma));
-    const Svv = e * ((G2 / 4) * (Math.expm1(y) + y - (y * y) / 2) + S0vv * (1 - y / 2) ** 2 + b * b * S0xx) + eps;
+    const Svv = e * ((G2 / 4) * (libm.expm1(y) + y - (y * y) / 2) + S0vv * (1 - y / 2) ** 2 + b * b * S0xx) + eps;
     const L11 = Math.sqrt(Sxx);
     const L21 = Sxv / L11;
     const L22sq = Svv - L21 * L21;
@@ -175,7 +176,7 @@ export function cldSde(cfg: CldConfig = {}): CldSde {
       const { x, v } = split(u);
       const d = x.shape[x.rank - 1];
       const quad = add(sum(square(x), -1), mul(sum(square(v), -1), Minv));
-      return sub(mul(quad, -0.5), (d / 2) * (2 * Math.log(2 * Math.PI) + Math.log(M)));
+      return sub(mul(quad, -0.5), (d / 2) * (2 * libm.log(2 * Math.PI) + libm.log(M)));
     },
   };
 }

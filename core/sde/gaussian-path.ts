@@ -13,6 +13,7 @@
  * closed forms (meanCoef, std, f, g) so their numbers are unchanged; EDM, cosine VP, rectified flow
  * and the VP path linear in log-SNR are built here.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { PRNGKey } from '../random/key.js';
 import { normal } from '../random/distributions.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -62,7 +63,7 @@ export function checkPathTime(p: { readonly kind: string; readonly T: number }, 
 
 function gaussianLogp(x: Tensor, std: number): Tensor {
   const d = x.shape[x.rank - 1];
-  return sub(mul(sum(square(x), -1), -0.5 / (std * std)), (d / 2) * Math.log(2 * Math.PI * std * std));
+  return sub(mul(sum(square(x), -1), -0.5 / (std * std)), (d / 2) * libm.log(2 * Math.PI * std * std));
 }
 
 /** Bisection for the decreasing λ(t) on [0, T]: to the last representable time (≤ 80 halvings). */
@@ -100,7 +101,7 @@ export function gaussianPath(s: PathSpec): GaussianPath {
     checkPathTime(s, t);
     return fn(t);
   };
-  const logSnr = s.logSnr ?? ((t: number) => Math.log(s.alpha(t)) - Math.log(s.sigma(t)));
+  const logSnr = s.logSnr ?? ((t: number) => libm.log(s.alpha(t)) - libm.log(s.sigma(t)));
   const lamT = logSnr(T);
   const lam0 = logSnr(0);
   return {
@@ -205,8 +206,8 @@ export function edmPath(cfg: EdmConfig = {}): EdmPath {
     dSigma: () => 1,
     f: () => 0,
     g2: (t) => 2 * t,
-    logSnr: (t) => -Math.log(t),
-    timeOfLogSnr: (l) => Math.exp(-l),
+    logSnr: (t) => -libm.log(t),
+    timeOfLogSnr: (l) => libm.exp(-l),
     config: { sigmaData, sigmaMin, sigmaMax },
   });
   return { ...p, kind: 'edm', sigmaData, sigmaMin };
@@ -220,7 +221,7 @@ export function edmPath(cfg: EdmConfig = {}): EdmPath {
 export function edmPrecond(sigma: number, sigmaData: number): { cSkip: number; cOut: number; cIn: number; cNoise: number } {
   if (!(sigma > 0) || !Number.isFinite(sigma)) throw new RangeError(`EDM preconditioning: σ must be a finite number > 0, got ${sigma}`);
   const r = sigma * sigma + sigmaData * sigmaData;
-  return { cSkip: (sigmaData * sigmaData) / r, cOut: (sigma * sigmaData) / Math.sqrt(r), cIn: 1 / Math.sqrt(r), cNoise: 0.25 * Math.log(sigma) };
+  return { cSkip: (sigmaData * sigmaData) / r, cOut: (sigma * sigmaData) / Math.sqrt(r), cIn: 1 / Math.sqrt(r), cNoise: 0.25 * libm.log(sigma) };
 }
 
 export interface CosineConfig {
@@ -244,24 +245,24 @@ export function vpCosinePath(cfg: CosineConfig = {}): GaussianPath {
   if (!errs.length && !(T < 1)) errs.push(`T (${T}) must be below 1 (α(1) = 0)`);
   fail('cosine VP path', errs);
   const c = Math.PI / 2 / (1 + s);
-  const logCos0 = Math.log(Math.cos(c * s));
-  const logAlpha = (t: number): number => Math.log(Math.cos(c * (t + s))) - logCos0;
-  const sigma = (t: number): number => Math.sqrt(-Math.expm1(2 * logAlpha(t)));
-  const f = (t: number): number => -c * Math.tan(c * (t + s));
+  const logCos0 = libm.log(libm.cos(c * s));
+  const logAlpha = (t: number): number => libm.log(libm.cos(c * (t + s))) - logCos0;
+  const sigma = (t: number): number => Math.sqrt(-libm.expm1(2 * logAlpha(t)));
+  const f = (t: number): number => -c * libm.tan(c * (t + s));
   return gaussianPath({
     kind: 'vp-cosine',
     T,
     priorStd: 1,
-    alpha: (t) => Math.exp(logAlpha(t)),
+    alpha: (t) => libm.exp(logAlpha(t)),
     sigma,
-    dAlpha: (t) => f(t) * Math.exp(logAlpha(t)),
-    dSigma: (t) => (-f(t) * Math.exp(2 * logAlpha(t))) / sigma(t),
+    dAlpha: (t) => f(t) * libm.exp(logAlpha(t)),
+    dSigma: (t) => (-f(t) * libm.exp(2 * logAlpha(t))) / sigma(t),
     f,
     g2: (t) => -2 * f(t),
     // λ = log α − ½ log(−expm1(2 log α))
-    logSnr: (t) => logAlpha(t) - 0.5 * Math.log(-Math.expm1(2 * logAlpha(t))),
+    logSnr: (t) => logAlpha(t) - 0.5 * libm.log(-libm.expm1(2 * logAlpha(t))),
     // log α(λ) = −½ log1p(e^{−2λ}); t = acos(α cos(cs))/c − s
-    timeOfLogSnr: (l) => Math.acos(Math.exp(-0.5 * Math.log1p(Math.exp(-2 * l)) + logCos0)) / c - s,
+    timeOfLogSnr: (l) => libm.acos(libm.exp(-0.5 * libm.log1p(libm.exp(-2 * l)) + logCos0)) / c - s,
     config: { s, T },
   });
 }
@@ -282,8 +283,8 @@ export function rfPath(): GaussianPath {
     dSigma: () => 1,
     f: (t) => -1 / (1 - t),
     g2: (t) => (2 * t) / (1 - t),
-    logSnr: (t) => Math.log1p(-t) - Math.log(t),
-    timeOfLogSnr: (l) => 1 / (1 + Math.exp(l)),
+    logSnr: (t) => libm.log1p(-t) - libm.log(t),
+    timeOfLogSnr: (l) => 1 / (1 + libm.exp(l)),
     config: {},
   });
 }
@@ -308,8 +309,8 @@ export function vpLogSnrPath(cfg: LogSnrConfig = {}): GaussianPath {
   fail('log-SNR VP path', errs);
   const dl = lambdaMin - lambdaMax;
   const lam = (t: number): number => lambdaMax + t * dl;
-  const alpha = (t: number): number => Math.exp(-0.5 * Math.log1p(Math.exp(-2 * lam(t))));
-  const sigma = (t: number): number => Math.exp(-0.5 * Math.log1p(Math.exp(2 * lam(t))));
+  const alpha = (t: number): number => libm.exp(-0.5 * libm.log1p(libm.exp(-2 * lam(t))));
+  const sigma = (t: number): number => libm.exp(-0.5 * libm.log1p(libm.exp(2 * lam(t))));
   const f = (t: number): number => sigma(t) ** 2 * dl;
   return gaussianPath({
     kind: 'vp-logsnr',

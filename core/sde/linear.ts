@@ -11,6 +11,7 @@
  * VP: β_i = (β_min + i(β_max − β_min)/(N−1))/N, x_{i+1} = √(1−β_i)x_i + √β_i z; VE: σ_i geometric,
  * increments √(σ_i² − σ_{i−1}²).
  */
+import { libm } from '../numerics/libm/index.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { PRNGKey } from '../random/key.js';
 import { normal } from '../random/distributions.js';
@@ -50,7 +51,7 @@ const pos = (v: unknown, name: string, errs: string[]): void => {
 
 function gaussianPriorLogp(x: Tensor, std: number): Tensor {
   const d = x.shape[x.rank - 1];
-  return sub(mul(sum(square(x), -1), -0.5 / (std * std)), (d / 2) * Math.log(2 * Math.PI * std * std));
+  return sub(mul(sum(square(x), -1), -0.5 / (std * std)), (d / 2) * libm.log(2 * Math.PI * std * std));
 }
 
 function common(kind: ScalarLinearSde['kind'], T: number, priorStd: number, f: (t: number) => number, g: (t: number) => number) {
@@ -91,8 +92,8 @@ export function veSde(cfg: VeConfig = {}): ScalarLinearSde {
     return errs.length ? E.left(errs) : E.right(null);
   })();
   errorsOrThrow('VE-SDE', r);
-  const logRatio = Math.log(sigmaMax / sigmaMin);
-  const sigma = (t: number): number => sigmaMin * Math.exp((logRatio * t) / T);
+  const logRatio = libm.log(sigmaMax / sigmaMin);
+  const sigma = (t: number): number => sigmaMin * libm.exp((logRatio * t) / T);
   const g = (t: number): number => sigma(t) * Math.sqrt((2 * logRatio) / T);
   return {
     ...common('ve', T, sigmaMax, () => 0, g),
@@ -103,7 +104,7 @@ export function veSde(cfg: VeConfig = {}): ScalarLinearSde {
     std: sigma,
     stdOf: (t: Tensor) => mul(exp(mul(t, logRatio / T)), sigmaMin),
     discretize(i: number, N: number) {
-      const s = (j: number): number => sigmaMin * (sigmaMax / sigmaMin) ** (j / (N - 1));
+      const s = (j: number): number => sigmaMin * libm.pow(sigmaMax / sigmaMin, j / (N - 1));
       return { a: 0, G: i === 0 ? 0 : Math.sqrt(s(i) ** 2 - s(i - 1) ** 2) };
     },
   };
@@ -129,19 +130,19 @@ function vpCommon(kind: 'vp' | 'subvp', cfg: VpConfig): ScalarLinearSde {
   /** ∫₀ᵗ β(s) ds */
   const B = (t: number): number => betaMin * t + (0.5 * (betaMax - betaMin) * t * t) / T;
   const f = (t: number): number => -0.5 * beta(t);
-  const g = kind === 'vp' ? (t: number) => Math.sqrt(beta(t)) : (t: number) => Math.sqrt(beta(t) * -Math.expm1(-2 * B(t)));
+  const g = kind === 'vp' ? (t: number) => Math.sqrt(beta(t)) : (t: number) => Math.sqrt(beta(t) * -libm.expm1(-2 * B(t)));
   return {
     ...common(kind, T, 1, f, g),
     config: { betaMin, betaMax, T },
     f,
     g,
-    meanCoef: (t) => Math.exp(-0.5 * B(t)),
+    meanCoef: (t) => libm.exp(-0.5 * B(t)),
     stdOf(t: Tensor): Tensor {
       const Bt = add(mul(t, betaMin), mul(square(t), (0.5 * (betaMax - betaMin)) / T));
       const v = neg(expm1(neg(Bt)));
       return kind === 'vp' ? sqrt(v) : v;
     },
-    std: kind === 'vp' ? (t) => Math.sqrt(-Math.expm1(-B(t))) : (t) => -Math.expm1(-B(t)),
+    std: kind === 'vp' ? (t) => Math.sqrt(-libm.expm1(-B(t))) : (t) => -libm.expm1(-B(t)),
     discretize(i: number, N: number) {
       if (kind === 'subvp') throw new Error('sub-VP SDE: no DDPM-style discretisation (score_sde has none either); use Euler–Maruyama');
       if (!(Number.isInteger(N) && N >= 2 && Number.isInteger(i) && i >= 0 && i < N)) throw new RangeError(`VP-SDE discretisation: level ${i} of N = ${N} (N an integer ≥ 2, 0 ≤ i < N)`);

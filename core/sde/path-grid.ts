@@ -8,6 +8,7 @@
  * - 'uniform': t uniform from tMax to tMin; 'quadratic': t = (linspace(√tMax, √tMin))².
  * tMax defaults to the path's T; tMin (> 0 where λ(0) = ∞) is required for the last three.
  */
+import { libm } from '../numerics/libm/index.js';
 import type { GaussianPath } from './gaussian-path.js';
 
 export type PathGridKind = 'karras' | 'logsnr' | 'uniform' | 'quadratic';
@@ -42,11 +43,11 @@ export function pathTimeGrid(path: GaussianPath, o: PathGridOptions): Float64Arr
       const lo = path.sigma(0) / path.alpha(0);
       const hi = path.sigma(path.T) / path.alpha(path.T);
       if (!(sMin >= lo && sMax <= hi)) throw new RangeError(`${what}: σ/α ∈ [${sMin}, ${sMax}] is outside the path's range [${lo}, ${hi}]`);
-      const a = sMax ** (1 / rho);
-      const b = sMin ** (1 / rho);
+      const a = libm.pow(sMax, 1 / rho);
+      const b = libm.pow(sMin, 1 / rho);
       for (let i = 0; i < n; i++) {
-        const s = n === 1 ? sMax : (a + (i / (n - 1)) * (b - a)) ** rho;
-        out[i] = path.timeOfLogSnr(-Math.log(s));
+        const s = n === 1 ? sMax : libm.pow(a + (i / (n - 1)) * (b - a), rho);
+        out[i] = path.timeOfLogSnr(-libm.log(s));
       }
       out[n] = 0;
       return out;

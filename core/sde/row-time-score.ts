@@ -9,6 +9,7 @@
  *   the per-row (α, σ); the score is Σ_k r_k · (−y/(α²λ_k + σ²))U_kᵀ with responsibilities r_k from
  *   log w_k − ½Σ log 2π(α²λ + σ²) − ½Σ y²/(α²λ + σ²).
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/create.js';
 import { add, div, exp, mul, neg, square, sub } from '../tensor/ops/elementwise.js';
@@ -67,9 +68,9 @@ export function pathMixtureRowScore(path: GaussianPath, data: Gmm): (x: Tensor, 
       const V = fromArray(v, { ...opts, shape: [n, D] });
       const y = matmul(sub(x, mul(alCol, fromArray(mu as number[], { ...opts, shape: [1, D] }))), fromArray(vectors, opts));
       const logDet = new Float64Array(n);
-      for (let r = 0; r < n; r++) for (let j = 0; j < D; j++) logDet[r] += Math.log(2 * Math.PI * v[r * D + j]);
+      for (let r = 0; r < n; r++) for (let j = 0; j < D; j++) logDet[r] += libm.log(2 * Math.PI * v[r * D + j]);
       const quad = sum(div(square(y), V), -1);
-      logits.push(add(mul(quad, -0.5), fromArray(logDet.map((l) => Math.log(data.weights[k]) - 0.5 * l), opts)));
+      logits.push(add(mul(quad, -0.5), fromArray(logDet.map((l) => libm.log(data.weights[k]) - 0.5 * l), opts)));
       comps.push(matmul(neg(div(y, V)), fromArray(transposeM(vectors), opts)));
     });
     const L = stack(logits, 0);

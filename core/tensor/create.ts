@@ -3,6 +3,7 @@
  * *Like variants that take backend and dtype from another tensor, which is how core/ code creates
  * constants without ever naming a backend.
  */
+import { libm } from '../numerics/libm/index.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Backend } from './backend.js';
 import { allocTyped, type DType, isDType, type TypedArray } from './dtype.js';
@@ -35,7 +36,7 @@ export const HOST_MAX_ELEMENTS = 2 ** 32;
 /** Refuse a tensor of n elements the backend cannot hold, before any host work: a RangeError naming op, size and limit. */
 export function checkElements(be: Backend, n: number, op: string): void {
   const limit = Math.min(be.maxElements ?? HOST_MAX_ELEMENTS, HOST_MAX_ELEMENTS);
-  if (!(n <= limit)) throw new RangeError(`${op}: ${n} elements, more than backend ${be.name} holds in one tensor (${limit} = 2^${Math.log2(limit).toFixed(0)})`);
+  if (!(n <= limit)) throw new RangeError(`${op}: ${n} elements, more than backend ${be.name} holds in one tensor (${limit} = 2^${libm.log2(limit).toFixed(0)})`);
 }
 
 function resolveDType(be: Backend, dtype: DType | undefined, op: string): DType {

@@ -14,6 +14,7 @@
  * file imports no tensor code); a rule gives d out from d x, so it serves as JVP (g = tangent) and as
  * VJP (g = cotangent: every rule is linear and self-adjoint in g).
  */
+import { libm } from '../numerics/libm/index.js';
 import { erf } from '../numerics/erf.js';
 
 /**
@@ -101,28 +102,31 @@ export interface LogicalEntry {
 
 // ---------------------------------------------------------------- the tables
 
-const sigmoidHost = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+const sigmoidHost = (x: number): number => {
+  const e = libm.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+};
 
 /** Unary primitives. sigmoid and softplus are defined by their overflow-free forms. */
 export const UNARY_PRIMITIVES = {
   neg: { dtypes: 'numeric', derivative: ({ neg }, g) => neg(g), kinked: false, domain: [-3, 3], host: (x) => -x },
-  exp: { dtypes: 'float', derivative: ({ mul }, g, _x, out) => mul(g, out), kinked: false, domain: [-2, 2], host: Math.exp },
-  log: { dtypes: 'float', derivative: ({ div }, g, x) => div(g, x), kinked: false, domain: [0.5, 3], host: Math.log },
+  exp: { dtypes: 'float', derivative: ({ mul }, g, _x, out) => mul(g, out), kinked: false, domain: [-2, 2], host: libm.exp },
+  log: { dtypes: 'float', derivative: ({ div }, g, x) => div(g, x), kinked: false, domain: [0.5, 3], host: libm.log },
   sqrt: { dtypes: 'float', derivative: ({ div, mul }, g, _x, out) => div(g, mul(out, 2)), kinked: false, domain: [0.5, 3], host: Math.sqrt },
-  tanh: { dtypes: 'float', derivative: ({ mul, sub, square }, g, _x, out) => mul(g, sub(1, square(out))), kinked: false, domain: [-3, 3], host: Math.tanh },
+  tanh: { dtypes: 'float', derivative: ({ mul, sub, square }, g, _x, out) => mul(g, sub(1, square(out))), kinked: false, domain: [-3, 3], host: libm.tanh },
   /** 1/(1 + e^{−x}). */
   sigmoid: { dtypes: 'float', derivative: ({ mul, sub }, g, _x, out) => mul(g, mul(out, sub(1, out))), kinked: false, domain: [-4, 4], host: sigmoidHost },
   /** log(1 + e^x) = max(x, 0) + log1p(e^{−|x|}). */
   softplus: {
     dtypes: 'float', derivative: ({ mul, sigmoid }, g, x) => mul(g, sigmoid(x)), kinked: false, domain: [-4, 4],
-    host: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    host: (x) => Math.max(x, 0) + libm.log1p(libm.exp(-Math.abs(x))),
   },
-  sin: { dtypes: 'float', derivative: ({ mul, cos }, g, x) => mul(g, cos(x)), kinked: false, domain: [-3, 3], host: Math.sin },
-  cos: { dtypes: 'float', derivative: ({ mul, neg, sin }, g, x) => neg(mul(g, sin(x))), kinked: false, domain: [-3, 3], host: Math.cos },
+  sin: { dtypes: 'float', derivative: ({ mul, cos }, g, x) => mul(g, cos(x)), kinked: false, domain: [-3, 3], host: libm.sin },
+  cos: { dtypes: 'float', derivative: ({ mul, neg, sin }, g, x) => neg(mul(g, sin(x))), kinked: false, domain: [-3, 3], host: libm.cos },
   abs: { dtypes: 'numeric', derivative: ({ mul, sign }, g, x) => mul(g, sign(x)), kinked: true, domain: [-3, 3], host: Math.abs },
   sign: { dtypes: 'numeric', derivative: 'zero', jumps: 'at zero', domain: [-3, 3], host: Math.sign },
-  log1p: { dtypes: 'float', derivative: ({ div, add }, g, x) => div(g, add(x, 1)), kinked: false, domain: [-0.5, 3], host: Math.log1p },
-  expm1: { dtypes: 'float', derivative: ({ mul, add }, g, _x, out) => mul(g, add(out, 1)), kinked: false, domain: [-2, 2], host: Math.expm1 },
+  log1p: { dtypes: 'float', derivative: ({ div, add }, g, x) => div(g, add(x, 1)), kinked: false, domain: [-0.5, 3], host: libm.log1p },
+  expm1: { dtypes: 'float', derivative: ({ mul, add }, g, _x, out) => mul(g, add(out, 1)), kinked: false, domain: [-2, 2], host: libm.expm1 },
   floor: { dtypes: 'float', derivative: 'zero', jumps: 'at integers', domain: [-3, 3], host: Math.floor },
   /** The error function; d erf(x) = 2/√π·e^{−x²}·dx. */
   erf: {
@@ -151,7 +155,7 @@ export const BINARY_PRIMITIVES = {
   },
   /** ∂/∂a = b·a^(b−1); ∂/∂b = a^b·log a for a > 0, 0 elsewhere (the inner where keeps log's derivative finite). */
   pow: {
-    dtypes: 'float', kinked: false, domains: [[0.5, 2], [-2, 2]], host: Math.pow,
+    dtypes: 'float', kinked: false, domains: [[0.5, 2], [-2, 2]], host: libm.pow,
     derivative: ({ greater, where, log, mul, pow, sub }, g, a, b, out) => {
       const pos = greater(a, 0);
       const safeLog = where(pos, log(where(pos, a, 1)), 0);

@@ -5,6 +5,7 @@
  * global gradient norm, and an exponential moving average of the parameters (score_sde: EMA 0.999
  * for CLD toys, 0.9999 on images).
  */
+import { libm } from '../numerics/libm/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zerosLike } from '../tensor/create.js';
 import { add, div, minimum, mul, sqrt, square, sub } from '../tensor/ops/elementwise.js';
@@ -67,7 +68,7 @@ export function learningRate(c: AdamConfig, step: number): number {
   if (!c.decay) return c.lr * warm;
   const f = c.decay.final;
   const s = Math.min(Math.max(step - (c.warmup ?? 0), 0), c.decay.steps) / c.decay.steps;
-  return c.lr * warm * (f + ((1 - f) * (1 + Math.cos(Math.PI * s))) / 2);
+  return c.lr * warm * (f + ((1 - f) * (1 + libm.cos(Math.PI * s))) / 2);
 }
 
 /** One Adam(W) update; `step` counts from 1. */
@@ -86,8 +87,8 @@ export function adamUpdate<P>(params: P, grads: P, state: AdamState<P>, c: AdamC
   const m = mapTree((mi, gi) => add(mul(mi, b1), mul(gi, 1 - b1)), state.m, g);
   const v = mapTree((vi, gi) => add(mul(vi, b2), mul(square(gi), 1 - b2)), state.v, g);
   const lr = learningRate(c, step);
-  const c1 = 1 / (1 - b1 ** step);
-  const c2 = 1 / (1 - b2 ** step);
+  const c1 = 1 / (1 - libm.pow(b1, step));
+  const c2 = 1 / (1 - libm.pow(b2, step));
   const newParams = mapTree(
     (p, mi, vi) => {
       const upd = div(mul(mi, c1), add(sqrt(mul(vi, c2)), eps));
