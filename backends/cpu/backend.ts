@@ -7,14 +7,29 @@ import ndarray from 'ndarray';
 import type { Backend, BinaryOp, CompareOp, Conv2dParams, LogicalOp, MixtureParams, ReduceOp, TensorInfo, UnaryOp } from '../../core/tensor/backend.js';
 import { allocTyped, type DType, type FloatDType, type TypedArray } from '../../core/tensor/dtype.js';
 import { rowMajorStrides, type Shape, sizeOf } from '../../core/tensor/shape.js';
-import { alignedStrides, contiguousData, copyStrided, forBlocks, forRows, isContiguous, type View } from './strided.js';
+import { alignedStrides, contiguousData, copyStrided, forBlocks, forRows, isContiguous, mergeAxes, type View } from './strided.js';
+import { sumLoop } from './kernels.js';
 import { binaryLoop, linCombLoop, unaryLoop } from './kernels.js';
 import { mixtureScoreKernel } from './mixture.js';
 import { gemmWasm } from './gemm-wasm.js';
 import { conv2dIm2col } from './conv.js';
+import { ZIP_WASM_MIN, zipWasm } from './elementwise-wasm.js';
 import { BufferPool } from './pool.js';
 
 type T = TensorInfo<View>;
+
+/**
+ * The period of a contiguous operand broadcast over the leading axes of `shape` (its size, when its
+ * shape, leading ones aside, is a suffix of `shape`), or 0 when it is not of that form.
+ */
+function periodOf(v: View, shape: Shape): number {
+  if (!isContiguous(v)) return 0;
+  const lead = shape.length - v.shape.length;
+  let i = 0;
+  while (i < v.shape.length && v.shape[i] === 1) i++;
+  for (let k = i; k < v.shape.length; k++) if (v.shape[k] !== shape[lead + k]) return 0;
+  return v.shape.reduce((p, d) => p * d, 1);
+}
 
 function view(data: TypedArray, shape: Shape, stride?: readonly number[], offset = 0): View {
   return ndarray(data, [...shape], stride ? [...stride] : rowMajorStrides(shape), offset) as View;
@@ -126,6 +141,7 @@ export class CpuBackend implements Backend<View> {
 
   private zip(op: BinaryOp | CompareOp | LogicalOp, a: T, b: T, outShape: Shape, outDtype: DType): View {
     const out = this.pool.take(outDtype, sizeOf(outShape));
+    if (this.zipSimd(op, a, b, outShape, out)) return view(out, outShape);
     const f = binaryLoop(op);
     const A = a.handle;
     const B = b.handle;
@@ -136,6 +152,24 @@ export class CpuBackend implements Backend<View> {
       (o, s, n, q, m) => f(out, o[0], s[0], q[0], A.data, o[1], s[1], q[1], B.data, o[2], s[2], q[2], n, m),
     );
     return view(out, outShape);
+  }
+
+  /**
+   * add/sub/mul/div of two float arrays of one dtype by the WASM-SIMD kernels (elementwise-wasm.ts)
+   * where one operand has the output's size and the other that size or a period (broadcast over
+   * leading axes), both contiguous; false otherwise.
+   */
+  private zipSimd(op: BinaryOp | CompareOp | LogicalOp, a: T, b: T, outShape: Shape, out: TypedArray): boolean {
+    if (op !== 'add' && op !== 'sub' && op !== 'mul' && op !== 'div') return false;
+    const dtype = a.dtype;
+    if ((dtype !== 'float32' && dtype !== 'float64') || b.dtype !== dtype) return false;
+    const n = out.length;
+    if (n < ZIP_WASM_MIN) return false;
+    const pa = periodOf(a.handle, outShape);
+    const pb = periodOf(b.handle, outShape);
+    if (pa === n && pb > 0) return zipWasm(dtype, op, out, a.handle.data, a.handle.offset, b.handle.data, b.handle.offset, n, pb, false);
+    if (pb === n && pa > 0) return zipWasm(dtype, op, out, b.handle.data, b.handle.offset, a.handle.data, a.handle.offset, n, pa, true);
+    return false;
   }
 
   /** Σ c_i x_i in one pass over strided, broadcast operands (accumulated in float64, rounded once). */
@@ -207,6 +241,7 @@ export class CpuBackend implements Backend<View> {
   reduce(op: ReduceOp, x: T, axes: readonly number[]): View {
     const axset = new Set(axes);
     const kept = x.shape.map((_, i) => i).filter((i) => !axset.has(i));
+    if (op === 'sum' && axes.every((a, i) => i === 0 || a > axes[i - 1])) return this.sumInPlace(x, kept);
     // Bring the reduced axes last, then reduce contiguous blocks.
     const v = x.handle.transpose(...kept, ...axes) as View;
     const data = contiguousData(v, (n) => allocTyped(x.dtype, n));
@@ -231,6 +266,29 @@ export class CpuBackend implements Backend<View> {
         out[r] = acc;
       }
     }
+    return view(out, outShape);
+  }
+
+  /**
+   * A sum over ascending axes without moving the data: the input is walked in its row-major order
+   * (one loop nest over its merged axes, sumLoop) and each element added to its output's float64
+   * accumulator, so every output sums its elements in the row-major order of the reduced axes from
+   * zero, as the transposed walk above does (the same bits), with no copy of the input.
+   */
+  private sumInPlace(x: T, kept: readonly number[]): View {
+    const outShape = kept.map((i) => x.shape[i]);
+    const m = sizeOf(outShape);
+    const acc = new Float64Array(m);
+    const os = rowMajorStrides(outShape);
+    const accStrides = x.shape.map(() => 0);
+    kept.forEach((axis, j) => (accStrides[axis] = os[j]));
+    const merged = mergeAxes(x.shape, [accStrides, x.handle.stride]);
+    if (merged) {
+      const { dims, st } = merged;
+      sumLoop(dims.length)(acc, x.handle.data, x.handle.offset, dims, st[0], st[1]);
+    }
+    const out = this.pool.take(x.dtype, m);
+    for (let r = 0; r < m; r++) out[r] = acc[r];
     return view(out, outShape);
   }
 

@@ -120,3 +120,34 @@ export function binaryLoop(op: BinaryOp | CompareOp | LogicalOp): BinaryLoop {
   if (!f) binaryCache.set(op, (f = compileBinary(BINARY_EXPR[op] ?? 'host(a, b)', BINARY_HOST[op])));
   return f;
 }
+
+/**
+ * acc[a] += X[i] over every index of a rank-r walk (dims, with strides sa into acc and sx into X,
+ * X starting at x0), in row-major order: one loop nest per rank, innermost on the last axis; where
+ * that axis is reduced (stride 0 into acc) the running sum stays in a local.
+ */
+export type SumLoop = (acc: Float64Array, X: TypedArray, x0: number, dims: readonly number[], sa: readonly number[], sx: readonly number[]) => void;
+
+function compileSum(rank: number): SumLoop {
+  if (rank === 0) return (acc, X, x0) => void (acc[0] += X[x0]);
+  const r = Array.from({ length: rank }, (_, k) => k);
+  const last = rank - 1;
+  const head = r.map((k) => `const d${k} = dims[${k}], A${k} = sa[${k}], S${k} = sx[${k}];`).join(' ');
+  let body = `if (A${last} === 0) { let t = acc[a${last - 1 < 0 ? 'R' : last - 1}]; let i = x${last - 1 < 0 ? 'R' : last - 1}; for (let k = 0; k < d${last}; k++, i += S${last}) t += X[i]; acc[a${last - 1 < 0 ? 'R' : last - 1}] = t; }
+    else { let a = a${last - 1 < 0 ? 'R' : last - 1}, i = x${last - 1 < 0 ? 'R' : last - 1}; for (let k = 0; k < d${last}; k++, a += A${last}, i += S${last}) acc[a] += X[i]; }`;
+  for (let k = last - 1; k >= 0; k--) {
+    const pa = k === 0 ? 'aR' : `a${k - 1}`;
+    const px = k === 0 ? 'xR' : `x${k - 1}`;
+    body = `for (let i${k} = 0, a${k} = ${pa}, x${k} = ${px}; i${k} < d${k}; i${k}++, a${k} += A${k}, x${k} += S${k}) { ${body} }`;
+  }
+  return new Function('acc', 'X', 'x0', 'dims', 'sa', 'sx', `"use strict"; ${head} const aR = 0, xR = x0; ${body}`) as SumLoop;
+}
+
+const sumCache = new Map<number, SumLoop>();
+
+/** The sum loop nest for a walk of `rank` merged axes. */
+export function sumLoop(rank: number): SumLoop {
+  let f = sumCache.get(rank);
+  if (!f) sumCache.set(rank, (f = compileSum(rank)));
+  return f;
+}

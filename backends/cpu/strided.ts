@@ -27,7 +27,7 @@ export function isContiguous(v: View): boolean {
 }
 
 /** Merge adjacent axes that are contiguous for every operand and drop unit axes (null: empty). */
-function mergeAxes(shape: readonly number[], strides: readonly (readonly number[])[]): { dims: number[]; st: number[][] } | null {
+export function mergeAxes(shape: readonly number[], strides: readonly (readonly number[])[]): { dims: number[]; st: number[][] } | null {
   const nOps = strides.length;
   const dims: number[] = [];
   const st: number[][] = strides.map(() => []);

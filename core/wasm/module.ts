@@ -24,6 +24,7 @@ const SIMD = {
   'i32x4.lt_u': 0x3a, 'f64x2.gt': 0x4a,
   'v128.and': 0x4e, 'v128.or': 0x50, 'v128.xor': 0x51, 'v128.bitselect': 0x52,
   'f32x4.demote_f64x2_zero': 0x5e,
+  'f32x4.add': 0xe4, 'f32x4.sub': 0xe5, 'f32x4.mul': 0xe6, 'f32x4.div': 0xe7,
   'f64x2.floor': 0x75, 'f64x2.nearest': 0x94,
   'i32x4.shl': 0xab, 'i32x4.shr_u': 0xad, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1,
   'i64x2.shl': 0xcb, 'i64x2.shr_u': 0xcd,

@@ -9,6 +9,8 @@ import type { MixtureParams } from '../../core/tensor/backend.js';
 import { mixtureScoreJs } from '../../backends/cpu/mixture.js';
 import { MIXTURE_WASM_MAX_D, mixtureScoreWasm } from '../../backends/cpu/mixture-wasm.js';
 import { gemmWasm } from '../../backends/cpu/gemm-wasm.js';
+import { ZIP_WASM_MIN, zipWasm, type ZipOp } from '../../backends/cpu/elementwise-wasm.js';
+import { add, div, fromArray, getBackend, mul, sub } from '../../index.js';
 import { emitExpNonPositive } from '../../core/wasm/exp.js';
 import { encodeModule, FunctionBuilder, instantiate, type WasmMemory } from '../../core/wasm/module.js';
 import { checkProperty, hostNormal, hostUniform } from '../helpers.js';
@@ -142,6 +144,54 @@ describe('f64x2 exponential (core/wasm/exp.ts)', () => {
     // below −708 the result is e^−708 (≈ 3e-308): zero for a softmax weight
     assert.equal(mem[29_996], mem[29_993]);
     assert.ok(mem[29_997] > 0 && mem[29_997] < 1e-307);
+  });
+});
+
+describe('WASM-SIMD add, sub, mul, div', () => {
+  const OPS: Record<ZipOp, (a: number, b: number) => number> = { add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b };
+  it('give the JS loop\'s bits: full operands, periods, scalars, either side (float32 and float64)', () => {
+    checkProperty('zipWasm bits', fc.property(
+      fc.constantFrom(...(Object.keys(OPS) as ZipOp[])), fc.constantFrom('float32' as const, 'float64' as const),
+      fc.integer({ min: 1, max: 3000 }), fc.constantFrom(0, 1, 4, 8, 16, 12), fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
+      (op, dtype, rows, p, swap, seed) => {
+        const period = p === 0 ? rows * 4 : p; // 0: B has A's size
+        const n = p === 0 ? period : rows * period;
+        const Arr = dtype === 'float32' ? Float32Array : Float64Array;
+        const A = Arr.from(hostNormal(seed, n + 3));
+        const B = Arr.from(hostNormal(seed + 1, period + 2));
+        B[1] = 0; // division by zero and 0/0 in the mix
+        A[2] = 0;
+        const out = new Arr(n);
+        if (!zipWasm(dtype, op, out, A, 3, B, 2, n, period, swap)) return; // no WASM SIMD here
+        const r = dtype === 'float32' ? Math.fround : (x: number): number => x;
+        for (let i = 0; i < n; i++) {
+          const a = A[3 + i];
+          const b = B[2 + (i % period)];
+          const want = r(swap ? OPS[op](b, a) : OPS[op](a, b));
+          assert.ok(Object.is(out[i], want), `${op} ${dtype} n ${n} period ${period} swap ${swap}: element ${i} is ${out[i]}, want ${want}`);
+        }
+      }), 120);
+  });
+  it('are what the CPU backend runs for large same-shape and broadcast operands, with the same bits', async () => {
+    for (const spec of ['cpu', 'cpu:float32']) {
+      const be = await getBackend(spec);
+      const dtype = spec === 'cpu' ? 'float64' : 'float32';
+      const n = 2 * ZIP_WASM_MIN;
+      const x = fromArray(hostNormal(3, n), { backend: be, dtype, shape: [n / 16, 4, 4] });
+      const y = fromArray(hostNormal(4, n), { backend: be, dtype, shape: [n / 16, 4, 4] });
+      const bias = fromArray(hostNormal(5, 16), { backend: be, dtype, shape: [4, 4] });
+      const r = dtype === 'float32' ? Math.fround : (v: number): number => v;
+      const X = x.dataSync();
+      const Y = y.dataSync();
+      const Bi = bias.dataSync();
+      const cases: [string, ArrayLike<number>, (i: number) => number][] = [
+        ['x + y', add(x, y).dataSync(), (i) => r(X[i] + Y[i])],
+        ['x − bias', sub(x, bias).dataSync(), (i) => r(X[i] - Bi[i % 16])],
+        ['bias / x', div(bias, x).dataSync(), (i) => r(Bi[i % 16] / X[i])],
+        ['x · 3', mul(x, 3).dataSync(), (i) => r(X[i] * 3)],
+      ];
+      for (const [what, got, want] of cases) for (let i = 0; i < n; i++) assert.ok(Object.is(got[i], want(i)), `${spec} ${what}: element ${i}`);
+    }
   });
 });
 
