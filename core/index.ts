@@ -5,6 +5,7 @@ export { PRNGKey } from './random/key.js';
 export * from './tree/index.js';
 export * as metrics from './metrics/index.js';
 export * as linalg from './linalg/index.js';
+export { libm } from './numerics/libm/index.js';
 export * from './mixture/index.js';
 export * from './estimators/index.js';
 export * from './models/index.js';

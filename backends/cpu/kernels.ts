@@ -3,8 +3,8 @@
  * An elementwise op runs its float64 host reference from core/tensor/primitives.ts (each result
  * rounded once when stored in float32), so every primitive of the table has a CPU kernel; the
  * expressions below are the same definitions written into the loop (maximum/minimum propagating NaN
- * as NumPy does); the other ops call their host reference, which V8 inlines into the loop (sigmoid
- * and softplus run faster so than as expressions with several inlined libm calls).
+ * as NumPy does); the other ops call their host reference, which V8 inlines into the loop (sigmoid's
+ * host form takes one exp where an expression would inline several).
  */
 import { libm } from '../../core/numerics/libm/index.js';
 import type { BinaryOp, CompareOp, LogicalOp, UnaryOp } from '../../core/tensor/backend.js';

@@ -47,7 +47,7 @@ export function withLowWord(x: number, lo: number): number {
  * 2^-1022, the fraction) bits. Scaling by a power of two read from here gives the same bits as
  * rewriting a normal number's exponent field (fdlibm's SET_HIGH_WORD normalisations, INSERT_WORDS
  * of 2^k), without writing words and reading the float64 back, which defeats the CPU's store
- * forwarding (the log port took about 1.7 times as long per call that way in Node 20).
+ * forwarding.
  */
 const POW2 = new Float64Array(2098);
 for (let e = -1074; e <= 1023; e++) {
