@@ -8,8 +8,7 @@ import type { Backend, BinaryOp, CompareOp, Conv2dParams, LogicalOp, MixturePara
 import { allocTyped, type DType, type FloatDType, type TypedArray } from '../../core/tensor/dtype.js';
 import { rowMajorStrides, type Shape, sizeOf } from '../../core/tensor/shape.js';
 import { alignedStrides, contiguousData, copyStrided, forBlocks, forRows, isContiguous, mergeAxes, type View } from './strided.js';
-import { sumLoop } from './kernels.js';
-import { binaryLoop, linCombLoop, unaryLoop } from './kernels.js';
+import { binaryLoop, linCombLoop, sumLoop, unaryLoop } from './kernels.js';
 import { mixtureScoreKernel } from './mixture.js';
 import { gemmWasm } from './gemm-wasm.js';
 import { conv2dIm2col } from './conv.js';
