@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
+import { posInt, posIntList, runScript, type Stat, stat } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -90,7 +91,6 @@ function peerSchedule(method: Method, steps: number): object[] {
   });
 }
 
-interface Stat { readonly min: number; readonly median: number; readonly max: number }
 interface Row {
   readonly method: Method; readonly D: number; readonly n: number; readonly steps: number;
   /** µs per particle·step, per side. */
@@ -100,12 +100,6 @@ interface Row {
   /** Mean |state| after the run, per side (the same distribution, so close but not equal). */
   readonly checks: Record<string, number>;
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const stat = (xs: readonly number[]): Stat => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
 
 function runPeer(planPath: string): { method: Method; D: number; side: string; seconds: number[]; check: number }[] {
   const r = spawnSync(PYTHON, [PEER, planPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -146,16 +140,24 @@ function markdown(rows: readonly Row[], meta: { date: string; command: string; r
   return lines.join('\n') + '\n';
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const opt = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const reps = Number(opt('--reps') ?? 3);
-  const out = opt('--out') ?? join(HERE, '..', '..', 'bench', 'results');
-  const dims = (opt('--dims') ?? '2,16,64,256').split(',').map(Number);
-  for (const D of dims) if (!SWEEP_SIZES[D]) throw new RangeError(`--dims: no sizes for D = ${D} (known: ${Object.keys(SWEEP_SIZES).join(', ')})`);
+export interface SweepOptions { readonly reps: number; readonly out: string; readonly dims: readonly number[] }
+
+/** --reps N, --out DIR, --dims 2,16,… (errors are RangeErrors naming the flag). */
+export function parseSweepArgs(argv: readonly string[]): SweepOptions {
+  const o = { reps: 3, out: join(HERE, '..', '..', 'bench', 'results'), dims: [2, 16, 64, 256] };
+  for (let i = 0; i < argv.length; i += 2) {
+    const v = argv[i + 1];
+    if (v === undefined) throw new RangeError(`${argv[i]} needs a value`);
+    if (argv[i] === '--reps') o.reps = posInt('--reps', v);
+    else if (argv[i] === '--out') o.out = v;
+    else if (argv[i] === '--dims') o.dims = posIntList('--dims', v);
+    else throw new RangeError(`unknown option '${argv[i]}' (use --reps, --out, --dims)`);
+  }
+  for (const D of o.dims) if (!SWEEP_SIZES[D]) throw new RangeError(`--dims: no sizes for D = ${D} (known: ${Object.keys(SWEEP_SIZES).join(', ')})`);
+  return o;
+}
+
+async function main({ reps, out, dims }: SweepOptions, argv: readonly string[]): Promise<void> {
   const be = await sk.getBackend('cpu:float32');
   const methods: Method[] = ['cld-sscs', 'vp-em'];
   const timings = new Map<string, Record<string, number[]>>();
@@ -215,9 +217,4 @@ async function main(): Promise<void> {
   process.stdout.write(markdown(rows, meta));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((e: Error) => {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(70);
-  });
-}
+runScript(import.meta.url, 'bench/dimension-sweep', parseSweepArgs, main);

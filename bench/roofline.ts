@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 import { type BenchSizes, FULL, parallelRunner, type Runner, scorekitRunner, workloads, type WorkloadSpec } from './workloads.js';
+import { posInt, posIntList, runScript, type Stat, stat } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PEERS = join(HERE, '..', '..', 'bench', 'peers');
@@ -55,12 +56,6 @@ export const ROOFLINE_DEFAULTS: RooflineOptions = {
   out: join(HERE, '..', '..', 'bench', 'results'), log: (l) => void process.stderr.write(`${l}\n`),
 };
 
-const POS_INT = /^[1-9]\d*$/;
-function posInt(flag: string, v: string): number {
-  if (!POS_INT.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new RangeError(`${flag} must be a positive integer, got '${v}'`);
-  return Number(v);
-}
-
 /** Parse the command line (errors are RangeErrors naming the flag). */
 export function parseRooflineArgs(argv: readonly string[], base: RooflineOptions = ROOFLINE_DEFAULTS): RooflineOptions {
   const o: { -readonly [K in keyof RooflineOptions]: RooflineOptions[K] } = { ...base };
@@ -68,11 +63,7 @@ export function parseRooflineArgs(argv: readonly string[], base: RooflineOptions
     '--n': (v) => void (o.n = posInt('--n', v)),
     '--steps': (v) => void (o.steps = posInt('--steps', v)),
     '--reps': (v) => void (o.reps = posInt('--reps', v)),
-    '--threads': (v) => {
-      const parts = v.split(',').map((s) => s.trim());
-      if (!parts.length || parts.some((p) => !POS_INT.test(p))) throw new RangeError(`--threads must be a comma-separated list of positive integers, got '${v}'`);
-      o.threads = [...new Set(parts.map(Number))].sort((a, b) => a - b);
-    },
+    '--threads': (v) => void (o.threads = [...new Set(posIntList('--threads', v))].sort((a, b) => a - b)),
     '--methods': (v) => {
       const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
       if (!parts.length || parts.some((p) => p !== 'sscs' && p !== 'em')) throw new RangeError(`--methods must list sscs and/or em, got '${v}'`);
@@ -99,12 +90,7 @@ export function parseRooflineArgs(argv: readonly string[], base: RooflineOptions
   return o;
 }
 
-export interface Stat { readonly min: number; readonly median: number; readonly max: number }
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const stat = (xs: readonly number[]): Stat => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
+export type { Stat };
 
 /** One line of w1's JSON. */
 export interface CPeerRow {
@@ -460,24 +446,10 @@ export async function writeRoofline(r: RooflineReport, dir: string): Promise<voi
   await writeFileAtomic(join(dir, 'roofline.md'), formatRoofline(r));
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  let o: RooflineOptions;
-  try {
-    o = parseRooflineArgs(argv);
-  } catch (e) {
-    // bad options: one line, exit status 2
-    process.stderr.write(`bench/roofline: ${(e as Error).message}\n`);
-    process.exit(2);
-  }
+async function main(o: RooflineOptions, argv: readonly string[]): Promise<void> {
   const r = { ...(await runRoofline(o)), command: `node dist/bench/roofline.js ${argv.join(' ')}`.trim() };
   await writeRoofline(r, o.out);
   process.stdout.write(formatRoofline(r));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then(() => process.exit(process.exitCode ?? 0), (e: Error) => {
-    process.stderr.write(`bench/roofline: ${e.message}\n`);
-    process.exit(70);
-  });
-}
+runScript(import.meta.url, 'bench/roofline', (argv) => parseRooflineArgs(argv), main);

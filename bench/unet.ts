@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
+import { median, nameList, posInt, posIntList, runScript, type Stat, stat } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -72,25 +73,6 @@ export const W6_DEFAULTS: W6Options = {
   out: join(HERE, '..', '..', 'bench', 'results'), log: (l) => void process.stderr.write(`${l}\n`),
 };
 
-const POS_INT = /^[1-9]\d*$/;
-
-function posInt(flag: string, v: string): number {
-  if (!POS_INT.test(v.trim())) throw new RangeError(`${flag} must be a positive integer, got '${v}'`);
-  return Number(v);
-}
-
-function posIntList(flag: string, v: string): number[] {
-  const parts = v.split(',').map((s) => s.trim());
-  if (!parts.length || parts.some((p) => !POS_INT.test(p))) throw new RangeError(`${flag} must be a comma-separated list of positive integers, got '${v}'`);
-  return parts.map(Number);
-}
-
-function nameList(flag: string, v: string): string[] {
-  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!parts.length) throw new RangeError(`${flag} must list at least one name, got '${v}'`);
-  return parts;
-}
-
 /** Parse the command line (errors are RangeErrors naming the flag). */
 export function parseW6Args(argv: readonly string[], base: W6Options = W6_DEFAULTS): W6Options {
   const o: { -readonly [K in keyof W6Options]: W6Options[K] } = { ...base };
@@ -131,13 +113,7 @@ export function parseW6Args(argv: readonly string[], base: W6Options = W6_DEFAUL
   return o;
 }
 
-export interface Stat { readonly min: number; readonly median: number; readonly max: number }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const stat = (xs: readonly number[]): Stat => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
+export type { Stat };
 
 export interface TrainRow {
   /** 'scorekit cpu:float32', 'torch eager 1t', … */
@@ -544,25 +520,10 @@ export async function writeW6(r: W6Result, dir: string): Promise<void> {
   await writeFileAtomic(join(dir, 'w6.md'), formatW6(r));
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv[0] === CHILD_FLAG) return childMain(JSON.parse(argv[1]) as ChildJob);
-  let o: W6Options;
-  try {
-    o = parseW6Args(argv);
-  } catch (e) {
-    // bad options: one line, exit status 2 (as the command line's bad input)
-    process.stderr.write(`bench/unet: ${(e as Error).message}\n`);
-    process.exit(2);
-  }
+async function main(o: W6Options, argv: readonly string[]): Promise<void> {
   const r = { ...(await runW6(o)), command: `node dist/bench/unet.js ${argv.join(' ')}`.trim() };
   await writeW6(r, o.out);
   process.stdout.write(formatW6(r));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then(() => process.exit(process.exitCode ?? 0), (e: Error) => {
-    process.stderr.write(`bench/unet: ${e.message}\n`);
-    process.exit(70);
-  });
-}
+runScript(import.meta.url, 'bench/unet', (argv) => parseW6Args(argv), main, (argv) => (argv[0] === CHILD_FLAG ? childMain(JSON.parse(argv[1]) as ChildJob) : undefined));

@@ -1,0 +1,67 @@
+/**
+ * What the standalone bench scripts share (bench/unet.ts, roofline.ts, dimension-sweep.ts,
+ * width-sweep.ts): min / median / max of repeated timings, option parsing whose errors name the flag,
+ * and the entry point (bad options: one line and exit status 2, as the command line's bad input;
+ * any other failure: exit status 70).
+ */
+import { fileURLToPath } from 'node:url';
+
+/** Min, median and max of repeated measurements. */
+export interface Stat { readonly min: number; readonly median: number; readonly max: number }
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+export function stat(xs: readonly number[]): Stat {
+  return { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) };
+}
+
+const POS_INT = /^[1-9]\d*$/;
+
+/** A positive integer option value; a RangeError naming the flag otherwise. */
+export function posInt(flag: string, v: string): number {
+  if (!POS_INT.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new RangeError(`${flag} must be a positive integer, got '${v}'`);
+  return Number(v);
+}
+
+/** A comma-separated list of positive integers. */
+export function posIntList(flag: string, v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim());
+  if (!parts.length || parts.some((p) => !POS_INT.test(p) || !Number.isSafeInteger(Number(p)))) throw new RangeError(`${flag} must be a comma-separated list of positive integers, got '${v}'`);
+  return parts.map(Number);
+}
+
+/** A comma-separated list of at least one name. */
+export function nameList(flag: string, v: string): string[] {
+  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) throw new RangeError(`${flag} must list at least one name, got '${v}'`);
+  return parts;
+}
+
+/**
+ * Runs `main(options)` when the module at `moduleUrl` is the process's entry point: options parsed
+ * by `parse` (a thrown error is bad input: `name: message` on stderr, exit 2), then main (a thrown
+ * error: exit 70). `passThrough` arguments skip the parser (a script's child-process mode).
+ */
+export function runScript<O>(moduleUrl: string, name: string, parse: (argv: readonly string[]) => O, main: (o: O, argv: readonly string[]) => Promise<void>, passThrough?: (argv: readonly string[]) => Promise<void> | undefined): void {
+  if (!process.argv[1] || fileURLToPath(moduleUrl) !== process.argv[1]) return;
+  const argv = process.argv.slice(2);
+  const fail = (e: unknown, status: number): never => {
+    process.stderr.write(`${name}: ${(e as Error).message}\n`);
+    process.exit(status);
+  };
+  const child = passThrough?.(argv);
+  if (child) {
+    child.then(() => process.exit(process.exitCode ?? 0), (e) => fail(e, 70));
+    return;
+  }
+  let o: O;
+  try {
+    o = parse(argv);
+  } catch (e) {
+    fail(e, 2);
+  }
+  main(o!, argv).then(() => process.exit(process.exitCode ?? 0), (e) => fail(e, 70));
+}
