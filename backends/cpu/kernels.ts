@@ -133,12 +133,15 @@ function compileSum(rank: number): SumLoop {
   const r = Array.from({ length: rank }, (_, k) => k);
   const last = rank - 1;
   const head = r.map((k) => `const d${k} = dims[${k}], A${k} = sa[${k}], S${k} = sx[${k}];`).join(' ');
-  let body = `if (A${last} === 0) { let t = acc[a${last - 1 < 0 ? 'R' : last - 1}]; let i = x${last - 1 < 0 ? 'R' : last - 1}; for (let k = 0; k < d${last}; k++, i += S${last}) t += X[i]; acc[a${last - 1 < 0 ? 'R' : last - 1}] = t; }
-    else { let a = a${last - 1 < 0 ? 'R' : last - 1}, i = x${last - 1 < 0 ? 'R' : last - 1}; for (let k = 0; k < d${last}; k++, a += A${last}, i += S${last}) acc[a] += X[i]; }`;
+  // the innermost loop starts from the enclosing loop's positions (aR, xR at rank 1: the walk's start)
+  const pa = last === 0 ? 'aR' : `a${last - 1}`;
+  const px = last === 0 ? 'xR' : `x${last - 1}`;
+  let body = `if (A${last} === 0) { let t = acc[${pa}]; let i = ${px}; for (let k = 0; k < d${last}; k++, i += S${last}) t += X[i]; acc[${pa}] = t; }
+    else { let a = ${pa}, i = ${px}; for (let k = 0; k < d${last}; k++, a += A${last}, i += S${last}) acc[a] += X[i]; }`;
   for (let k = last - 1; k >= 0; k--) {
-    const pa = k === 0 ? 'aR' : `a${k - 1}`;
-    const px = k === 0 ? 'xR' : `x${k - 1}`;
-    body = `for (let i${k} = 0, a${k} = ${pa}, x${k} = ${px}; i${k} < d${k}; i${k}++, a${k} += A${k}, x${k} += S${k}) { ${body} }`;
+    const outerA = k === 0 ? 'aR' : `a${k - 1}`;
+    const outerX = k === 0 ? 'xR' : `x${k - 1}`;
+    body = `for (let i${k} = 0, a${k} = ${outerA}, x${k} = ${outerX}; i${k} < d${k}; i${k}++, a${k} += A${k}, x${k} += S${k}) { ${body} }`;
   }
   return new Function('acc', 'X', 'x0', 'dims', 'sa', 'sx', `"use strict"; ${head} const aR = 0, xR = x0; ${body}`) as SumLoop;
 }
