@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 import { type BenchSizes, FULL, parallelRunner, type Runner, scorekitRunner, workloads, type WorkloadSpec } from './workloads.js';
-import { posInt, posIntList, runScript, type Stat, stat } from './script.js';
+import { parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PEERS = join(HERE, '..', '..', 'bench', 'peers');
@@ -75,16 +75,7 @@ export function parseRooflineArgs(argv: readonly string[], base: RooflineOptions
     '--out': (v) => void (o.out = v),
   };
   const switches: Record<string, () => void> = { '--no-scorekit': () => void (o.scorekit = false) };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (switches[a]) switches[a]();
-    else if (flags[a]) {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new RangeError(`${a} needs a value`);
-      flags[a](v);
-      i++;
-    } else throw new RangeError(`unknown option '${a}' (known: ${[...Object.keys(flags), ...Object.keys(switches)].join(', ')})`);
-  }
+  parseFlags(argv, flags, switches);
   if (o.n > 2 ** 28) throw new RangeError(`--n must be at most 2^28 (the C peer's Threefry counters), got ${o.n}`);
   if (o.threads.some((t) => t > 256)) throw new RangeError(`--threads: at most 256 threads, got ${o.threads.join(',')}`);
   return o;

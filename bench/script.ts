@@ -41,6 +41,23 @@ export function nameList(flag: string, v: string): string[] {
 }
 
 /**
+ * Applies `--flag value` options and `--switch`es from argv in order: a flag without a value or an
+ * unknown option is a RangeError naming it (and listing the known ones).
+ */
+export function parseFlags(argv: readonly string[], flags: Readonly<Record<string, (v: string) => void>>, switches: Readonly<Record<string, () => void>> = {}): void {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (switches[a]) switches[a]();
+    else if (flags[a]) {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new RangeError(`${a} needs a value`);
+      flags[a](v);
+      i++;
+    } else throw new RangeError(`unknown option '${a}' (known: ${[...Object.keys(flags), ...Object.keys(switches)].join(', ')})`);
+  }
+}
+
+/**
  * Runs `main(options)` when the module at `moduleUrl` is the process's entry point: options parsed
  * by `parse` (a thrown error is bad input: `name: message` on stderr, exit 2), then main (a thrown
  * error: exit 70). `passThrough` arguments skip the parser (a script's child-process mode).

@@ -30,7 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { median, nameList, posInt, posIntList, runScript, type Stat, stat } from './script.js';
+import { median, nameList, parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -95,16 +95,7 @@ export function parseW6Args(argv: readonly string[], base: W6Options = W6_DEFAUL
     '--no-check': () => void (o.check = false),
     '--no-conv': () => void (o.conv = false),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (switches[a]) switches[a]();
-    else if (flags[a]) {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new RangeError(`${a} needs a value`);
-      flags[a](v);
-      i++;
-    } else throw new RangeError(`unknown option '${a}' (known: ${[...Object.keys(flags), ...Object.keys(switches)].join(', ')})`);
-  }
+  parseFlags(argv, flags, switches);
   if (o.channels % 4 !== 0) throw new RangeError(`--channels must be a multiple of 4 (the U-Net's 4 groups), got ${o.channels}`);
   const known = new Set(sk.listBackendSpecs());
   for (const b of [...o.backends, ...(o.convBackends === 'all' ? [] : o.convBackends)]) {

@@ -26,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { nameList, posInt, posIntList, runScript, type Stat, stat } from './script.js';
+import { nameList, parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
 import { FULL, type Runner, torchPlan } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -147,16 +147,7 @@ export function parseWidthArgs(argv: readonly string[], base: WidthOptions = WID
     '--out': (v) => void (o.out = v),
   };
   const switches: Record<string, () => void> = { '--no-peer': () => void (o.peer = false) };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (switches[a]) switches[a]();
-    else if (flags[a]) {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new RangeError(`${a} needs a value`);
-      flags[a](v);
-      i++;
-    } else throw new RangeError(`unknown option '${a}' (known: ${[...Object.keys(flags), ...Object.keys(switches)].join(', ')})`);
-  }
+  parseFlags(argv, flags, switches);
   if (o.steps !== undefined && o.steps > SCHEDULE_STEPS) throw new RangeError(`--steps must be at most ${SCHEDULE_STEPS} (W2's schedule), got ${o.steps}`);
   const known = new Set(sk.listBackendSpecs());
   for (const b of o.backends) if (!known.has(b)) throw new RangeError(`unknown backend '${b}' (registered: ${[...known].join(', ')})`);
