@@ -27,18 +27,14 @@ import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 import { nameList, parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
-import { FULL, type Runner, torchPlan } from './workloads.js';
+import { FULL, MLP, type Runner, scorekitRunner, torchPlan, workloads } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'torch_peer.py');
 
-// W2's and W3's constants (bench/workloads.ts)
+/** The data's dimension (bench/workloads.ts). */
 const D = 2;
-const EPS = 1e-3;
-const LR = 1e-3;
-const DEPTH = 4;
-const EMBEDDING = { kind: 'fourier', dim: 16, scale: 16 } as const;
 /** W2's schedule: the bench's 100-step SSCS grid, of which a prefix of `steps` steps is timed. */
 const SCHEDULE_STEPS = FULL.samplerSteps;
 /** Matmul work aimed at per timed run by the default step rule, and its bounds. */
@@ -53,9 +49,9 @@ const TITLES: Record<SweepWorkload, string> = {
 };
 
 /** Σ in·out over the MLP's dense layers (input concat(x, Fourier features), depth hidden layers, linear output). */
-export function denseMacs(workload: SweepWorkload, width: number, depth = DEPTH): number {
+export function denseMacs(workload: SweepWorkload, width: number, depth: number = MLP.depth): number {
   const inDim = workload === 'w2-sscs-mlp' ? 2 * D : D;
-  const dims = [inDim + EMBEDDING.dim, ...new Array<number>(depth).fill(width), D];
+  const dims = [inDim + MLP.embedding.dim, ...new Array<number>(depth).fill(width), D];
   let s = 0;
   for (let i = 0; i + 1 < dims.length; i++) s += dims[i] * dims[i + 1];
   return s;
@@ -72,47 +68,15 @@ export function autoSteps(workload: SweepWorkload, width: number, batch: number)
   return Math.max(1, Math.min(MAX_STEPS, Math.round(TARGET_FLOPS / flopsPerStep(workload, width, batch))));
 }
 
-const mlpOf = (workload: SweepWorkload, width: number, be: sk.Backend): sk.Mlp => workload === 'w2-sscs-mlp'
-  ? sk.mlp({ inDim: 2 * D, outDim: D, width, depth: DEPTH, embedding: EMBEDDING }, sk.random.key(7), { backend: be })
-  : sk.mlp({ inDim: D, outDim: D, width, depth: DEPTH, embedding: EMBEDDING }, sk.random.key(8), { backend: be });
-
 /**
- * Scorekit's W2 / W3 DSM runner at a width and batch: at width 128 the same computation as
- * bench/workloads.ts's scorekitRunner (the test checks it), run(steps) does `steps` steps and reads back.
+ * Scorekit's W2 / W3 DSM runner at a width and batch: the main bench's runner (bench/workloads.ts)
+ * with W2's particles and W3's batch set to `batch` and the MLP at `width`; run(steps) does `steps`
+ * steps and reads back.
  */
 export function sweepRunner(workload: SweepWorkload, width: number, batch: number, be: sk.Backend): Runner {
-  const net = mlpOf(workload, width, be);
-  const netLeaves = (): sk.Tensor[] => [...sk.treeLeaves(net.init), ...sk.treeLeaves(net.buffers)];
-  if (workload === 'w2-sscs-mlp') {
-    const sde = sk.cldSde();
-    const grid = sk.timeGrid({ steps: SCHEDULE_STEPS, T: sde.T, eps: EPS });
-    const stepper = sk.sscs(sde, sk.cldScoreFn(sde, net.apply, net.init));
-    return {
-      async run(steps) {
-        const x0 = sde.priorSample(sk.random.key(1), batch, D, { backend: be, dtype: 'float32' });
-        const r = sk.integrate(stepper, x0, grid.subarray(0, Math.min(steps, SCHEDULE_STEPS) + 1), sk.random.key(2));
-        const check = await sk.tidy(() => sk.mean(sk.abs(r.x))).item();
-        x0.dispose();
-        r.x.dispose();
-        return check;
-      },
-      dispose: () => sk.dispose(netLeaves()),
-    };
-  }
-  const sde = sk.vpSde();
-  const data = sk.toyData('8gaussians', sk.random.key(9), batch, { backend: be });
-  const loss: sk.LossFn<sk.MlpParams> = (p, x, k) => sk.sdeDsmLoss(sde, net.apply, p, x, k);
-  const cfg: sk.TrainConfig = { optimizer: { lr: LR } };
-  const init = sk.trainInit(net.init, cfg);
-  return {
-    async run(steps) {
-      const r = await sk.train(init, sk.random.key(3), { ...cfg, loss, batch: () => data, steps });
-      const initLeaves = new Set(sk.treeLeaves(init));
-      sk.dispose(sk.treeLeaves(r.state).filter((t) => !initLeaves.has(t)));
-      return r.losses[steps - 1];
-    },
-    dispose: () => sk.dispose([...new Set([...sk.treeLeaves(init), ...netLeaves(), data])]),
-  };
+  const z = { ...FULL, batch, w2Particles: batch };
+  const spec = workloads(z).find((w) => w.id === workload)!;
+  return scorekitRunner(spec, z, be, width);
 }
 
 // ---- options ---------------------------------------------------------------------------------------
@@ -192,7 +156,7 @@ export interface WidthReport {
   readonly date: string;
   readonly command: string;
   readonly host: { readonly cpuModel: string; readonly cpus: number; readonly node: string; readonly torch: string; readonly torchBlas: string };
-  readonly network: { readonly depth: number; readonly embedding: typeof EMBEDDING; readonly activation: 'silu'; readonly scheduleSteps: number };
+  readonly network: { readonly depth: number; readonly embedding: typeof MLP.embedding; readonly activation: 'silu'; readonly scheduleSteps: number };
   readonly options: Omit<WidthOptions, 'out'>;
   readonly conventions: { readonly flops: string; readonly ratio: string; readonly steps: string };
   readonly rows: readonly WidthRow[];
@@ -332,7 +296,7 @@ export async function runWidthSweep(o: WidthOptions & { readonly log?: (line: st
   return {
     date, command: o.command ?? 'node dist/bench/width-sweep.js',
     host: { cpuModel: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, node: process.version, torch: torch?.version ?? 'not run', torchBlas: torch?.blas ?? 'n/a' },
-    network: { depth: DEPTH, embedding: EMBEDDING, activation: 'silu', scheduleSteps: SCHEDULE_STEPS },
+    network: { depth: MLP.depth, embedding: MLP.embedding, activation: 'silu', scheduleSteps: SCHEDULE_STEPS },
     options,
     conventions: {
       flops: 'matmul FLOPs of the dense layers only: forward 2·batch·Σ in·out (W2: one forward per SSCS step), training step 3× forward; GFLOP/s = FLOPs ÷ seconds per step',

@@ -66,8 +66,10 @@ export function benchMixture(): sk.Gmm {
 }
 
 const cld = (): sk.CldSde => sk.cldSde();
-const mlpCld = (be: sk.Backend): sk.Mlp => sk.mlp({ inDim: 2 * D, outDim: D, width: 128, depth: 4, embedding: { kind: 'fourier', dim: 16, scale: 16 } }, sk.random.key(7), { backend: be });
-const mlpX = (be: sk.Backend): sk.Mlp => sk.mlp({ inDim: D, outDim: D, width: 128, depth: 4, embedding: { kind: 'fourier', dim: 16, scale: 16 } }, sk.random.key(8), { backend: be });
+/** W2's and W3's MLP: depth × width SiLU on the input and 16 Fourier features of t (W2: of CLD's (x, v)). */
+export const MLP = { width: 128, depth: 4, embedding: { kind: 'fourier', dim: 16, scale: 16 } } as const;
+const mlpCld = (be: sk.Backend, width: number = MLP.width): sk.Mlp => sk.mlp({ inDim: 2 * D, outDim: D, width, depth: MLP.depth, embedding: MLP.embedding }, sk.random.key(7), { backend: be });
+const mlpX = (be: sk.Backend, width: number = MLP.width): sk.Mlp => sk.mlp({ inDim: D, outDim: D, width, depth: MLP.depth, embedding: MLP.embedding }, sk.random.key(8), { backend: be });
 const trainData = (n: number, be: sk.Backend): sk.Tensor => sk.toyData('8gaussians', sk.random.key(9), n, { backend: be });
 
 /** Scorekit's runner of a workload on a backend: run(steps) does `steps` steps and reads the result back. */
@@ -79,16 +81,17 @@ export interface Runner {
 /** The check value of a sampler run: mean |x| over the final state (read back, so the work is done). */
 const meanAbs = (x: sk.Tensor): Promise<number> => sk.tidy(() => sk.mean(sk.abs(x))).item();
 
-export function scorekitRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend): Runner {
-  if (spec.kind === 'sample') return samplerRunner(spec, z, be);
-  return trainRunner(spec, z, be);
+/** Scorekit's runner of a workload; `width` is W2's and W3's MLP width (the width sweep varies it). */
+export function scorekitRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend, width: number = MLP.width): Runner {
+  if (spec.kind === 'sample') return samplerRunner(spec, z, be, width);
+  return trainRunner(spec, z, be, width);
 }
 
-function samplerRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend): Runner {
+function samplerRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend, width: number): Runner {
   const sde = cld();
   const n = spec.id === 'w2-sscs-mlp' ? z.w2Particles : z.w1Particles;
   const grid = sk.timeGrid({ steps: spec.steps, T: sde.T, eps: EPS });
-  const net = spec.id === 'w2-sscs-mlp' ? mlpCld(be) : null;
+  const net = spec.id === 'w2-sscs-mlp' ? mlpCld(be, width) : null;
   const score = net ? sk.cldScoreFn(sde, net.apply, net.init) : sk.exactScore(sde, benchMixture());
   const stepper = spec.id === 'w1-em' ? sk.eulerMaruyama(sde, score) : sk.sscs(sde, score);
   return {
@@ -106,9 +109,9 @@ function samplerRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend): Runne
   };
 }
 
-function trainRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend): Runner {
+function trainRunner(spec: WorkloadSpec, z: BenchSizes, be: sk.Backend, width: number): Runner {
   const sde = sk.vpSde();
-  const net = mlpX(be);
+  const net = mlpX(be, width);
   const data = trainData(z.batch, be);
   const loss: sk.LossFn<sk.MlpParams> =
     spec.id === 'w3-dsm' ? (p, x, k) => sk.sdeDsmLoss(sde, net.apply, p, x, k)
@@ -203,8 +206,8 @@ export async function torchPlan(z: BenchSizes, timing: Partial<Record<WorkloadId
   const plan = {
     d: D,
     prior: { M: cld().M },
-    mlp_cld: { inDim: 2 * D, outDim: D, width: 128, depth: 4, fourierW: await fourierOf(netC) },
-    mlp_x: { inDim: D, outDim: D, width: 128, depth: 4, fourierW: await fourierOf(netX) },
+    mlp_cld: { inDim: 2 * D, outDim: D, width: MLP.width, depth: MLP.depth, fourierW: await fourierOf(netC) },
+    mlp_x: { inDim: D, outDim: D, width: MLP.width, depth: MLP.depth, fourierW: await fourierOf(netX) },
     train: {
       batch: z.batch, lr: LR, eps: 1e-5, lambda: LAMBDA, betaMin: sde.config.betaMin, betaMax: sde.config.betaMax,
       data: await toRows(trainData(z.batch, be)),
