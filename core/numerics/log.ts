@@ -10,19 +10,12 @@
  * correctly rounded in IEEE-754 binary64, so any implementation that follows the order is exact
  * to the bit. Measured error against Math.log: within 2 ulp (tests/core/random.test.ts).
  */
+import { highWord, pow2 } from './libm/words.js';
 
 /** The series' coefficients 1/(2k + 1), k = 0 … 10, innermost last (Horner from the end). */
 export const LOG_SERIES: readonly number[] = Object.freeze(Array.from({ length: 11 }, (_, k) => 1 / (2 * k + 1)));
 export const LN2 = Math.LN2;
 export const SQRT2 = Math.SQRT2;
-
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-/** Index of the high word of a float64 in U32 (1 on little-endian hosts). */
-const HI = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 1 : 0;
-
-/** POW2[i] = 2^(i − 1023), i = 0 … 2046: scales by a power of two are exact. */
-const POW2 = Float64Array.from({ length: 2047 }, (_, i) => 2 ** (i - 1023));
 
 const [A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10] = LOG_SERIES;
 
@@ -32,9 +25,8 @@ const [A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10] = LOG_SERIES;
  * replacement for Math.log.
  */
 export function logPositive(x: number): number {
-  F64[0] = x;
-  let e = (U32[HI] >>> 20) - 1023;
-  let m = x * POW2[1023 - e]; // x·2^−e ∈ [1, 2), exact
+  let e = (highWord(x) >>> 20) - 1023;
+  let m = x * pow2(-e); // x·2^−e ∈ [1, 2), exact
   if (m > SQRT2) {
     m *= 0.5;
     e += 1;

@@ -75,16 +75,8 @@ function pow2(k: number): number {
 }
 
 /**
- * Reduces x: writes the remainder's two parts into REM_PIO2_Y and returns n (as a signed 32-bit integer;
- * callers use n & 3). Matches V8 11.3's __ieee754_rem_pio2 for every float64.
- */
-export function remPio2(x: number): number {
-  REM_PIO2_Y[0] = x;
-  return remPio2InPlace();
-}
-
-/**
- * remPio2 of x = REM_PIO2_Y[0], the form sin and cos call. A float64 argument of a call that V8 does
+ * Reduces x = REM_PIO2_Y[0]: writes the remainder's two parts into REM_PIO2_Y and returns n (as a
+ * signed 32-bit integer; callers use n & 3), as V8 11.3's __ieee754_rem_pio2 for every float64. A float64 argument of a call that V8 does
  * not inline is boxed (an allocation per call), so x travels in the buffer and only integers are
  * passed, here and to the out-of-line cases below; the common medium range is done here, and the
  * function kept small enough for V8 to inline it, with the kernels, into sin and cos and those into

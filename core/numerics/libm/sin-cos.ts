@@ -51,7 +51,7 @@ const COS_LARGE = fromWords(0x3fe90001, 0); // high word > 0x3fe90000 ⇔ |x| �
 const PIO4_UP = fromWords(0x3fe921fc, 0); // high word ≤ 0x3fe921fb ⇔ |x| < this (~π/4)
 
 /** sin(x + y) for |x| ≲ π/4, y the tail of x; iy = 0 says y is 0 (fdlibm's __kernel_sin). */
-export function kernelSin(x: number, y: number, iy: number): number {
+function kernelSin(x: number, y: number, iy: number): number {
   if (Math.abs(x) < TWO_M27) return x;
   const z = x * x;
   const v = z * x;
@@ -61,7 +61,7 @@ export function kernelSin(x: number, y: number, iy: number): number {
 }
 
 /** cos(x + y) for |x| ≲ π/4, y the tail of x (fdlibm's __kernel_cos). */
-export function kernelCos(x: number, y: number): number {
+function kernelCos(x: number, y: number): number {
   const ax = Math.abs(x);
   if (ax < TWO_M27) return 1;
   const z = x * x;

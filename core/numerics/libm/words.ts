@@ -28,13 +28,6 @@ export function fromWords(hi: number, lo: number): number {
   return F64[0];
 }
 
-/** x with its high word replaced by hi (fdlibm's SET_HIGH_WORD). */
-export function withHighWord(x: number, hi: number): number {
-  F64[0] = x;
-  U32[H] = hi >>> 0;
-  return F64[0];
-}
-
 /** x with its low word replaced by lo (fdlibm's SET_LOW_WORD). */
 export function withLowWord(x: number, lo: number): number {
   F64[0] = x;
