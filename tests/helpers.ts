@@ -117,3 +117,43 @@ export function differingIndices(a: ArrayLike<number>, b: ArrayLike<number>): nu
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(i);
   return out;
 }
+
+/** mulberry32: a small seeded generator of uint32s, for the argument sweeps of bit-level tests. */
+export function mulberry32(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+const BITS64 = new Float64Array(1);
+const BITS32 = new Uint32Array(BITS64.buffer);
+const HIGH = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 1 : 0;
+
+/** The 16 hex digits of a float64's bits, high word first (every NaN as 7ff8000000000000). */
+export function float64Hex(x: number): string {
+  if (Number.isNaN(x)) return '7ff8000000000000';
+  BITS64[0] = x;
+  return BITS32[HIGH].toString(16).padStart(8, '0') + BITS32[1 - HIGH].toString(16).padStart(8, '0');
+}
+
+/** The float64 of 16 hex digits (float64Hex's inverse). */
+export function float64FromHex(h: string): number {
+  BITS32[HIGH] = parseInt(h.slice(0, 8), 16);
+  BITS32[1 - HIGH] = parseInt(h.slice(8), 16);
+  return BITS64[0];
+}
+
+/** A finite x ≠ 0 moved k ulps away from zero (k < 0: towards zero), through its low word with the carry. */
+export function ulpStep(x: number, k: number): number {
+  BITS64[0] = x;
+  const lo = BITS32[1 - HIGH] + k;
+  const carry = Math.floor(lo / 4294967296);
+  BITS32[HIGH] += carry;
+  BITS32[1 - HIGH] = lo - carry * 4294967296;
+  return BITS64[0];
+}

@@ -11,6 +11,8 @@ import { log } from '../../core/numerics/libm/log.js';
 import { log1p } from '../../core/numerics/libm/log1p.js';
 import { log2 } from '../../core/numerics/libm/log2.js';
 import { tanh } from '../../core/numerics/libm/tanh.js';
+import { fromWords } from '../../core/numerics/libm/words.js';
+import { float64FromHex, float64Hex, mulberry32, ulpStep } from '../helpers.js';
 
 /**
  * The libm ports of exp, expm1, log, log1p, log2, tanh, cbrt, atan and acos against Node 20 /
@@ -27,34 +29,6 @@ const PORTS = { exp, expm1, log, log1p, log2, tanh, cbrt, atan, acos } as const;
 type Name = keyof typeof PORTS;
 const NAMES = Object.keys(PORTS) as Name[];
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-const HI = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 1 : 0;
-const LO = 1 - HI;
-
-function bits(x: number): string {
-  if (Number.isNaN(x)) return '7ff8000000000000';
-  F64[0] = x;
-  return U32[HI].toString(16).padStart(8, '0') + U32[LO].toString(16).padStart(8, '0');
-}
-function fromBits(h: string): number {
-  U32[HI] = parseInt(h.slice(0, 8), 16);
-  U32[LO] = parseInt(h.slice(8), 16);
-  return F64[0];
-}
-function words(hi: number, lo: number): number {
-  U32[HI] = hi >>> 0;
-  U32[LO] = lo >>> 0;
-  return F64[0];
-}
-/** x moved by d ulps away from zero (d < 0: towards zero), within one sign. */
-function ulps(x: number, d: number): number {
-  F64[0] = x;
-  const lo = U32[LO] + d;
-  const carry = Math.floor(lo / 4294967296);
-  return words(U32[HI] + carry, lo - carry * 4294967296);
-}
-
 interface Fixture {
   schema: number;
   engine: { node: string; v8: string };
@@ -63,7 +37,7 @@ interface Fixture {
 const FIXTURE_FILE = fileURLToPath(new URL('../../../tests/fixtures/libm-exp-log.json', import.meta.url));
 
 function mismatchReport(name: string, bad: [number, string, string][]): string {
-  const shown = bad.slice(0, 8).map(([x, got, want]) => `${name}(${x} = 0x${bits(x)}): 0x${got}, want 0x${want}`);
+  const shown = bad.slice(0, 8).map(([x, got, want]) => `${name}(${x} = 0x${float64Hex(x)}): 0x${got}, want 0x${want}`);
   return `${bad.length} mismatches:\n  ${shown.join('\n  ')}`;
 }
 
@@ -81,25 +55,14 @@ describe('libm exp/log family: Node 20 fixture, bit for bit', () => {
       const fn = PORTS[name];
       const bad: [number, string, string][] = [];
       for (const [arg, want] of fixture.functions[name]) {
-        const x = fromBits(arg);
-        const got = bits(fn(x));
+        const x = float64FromHex(arg);
+        const got = float64Hex(fn(x));
         if (got !== want) bad.push([x, got, want]);
       }
       assert.equal(bad.length, 0, mismatchReport(name, bad));
     });
   }
 });
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 interface Cover {
   /** Uniform ranges: the ones scorekit uses and the function's domain. */
@@ -181,7 +144,7 @@ const SPECIALS = [0, -0, Infinity, -Infinity, NaN, Number.MIN_VALUE, Number.MAX_
 
 /** 2·10^5 arguments for one function, deterministic. */
 function liveArgs(name: Name, n: number): Float64Array {
-  const u = prng(0x5c0fe000 + NAMES.indexOf(name));
+  const u = mulberry32(0x5c0fe000 + NAMES.indexOf(name));
   const unit = (): number => u() / 4294967296;
   const sign = (): number => (u() & 1 ? -1 : 1);
   const cover = COVER[name];
@@ -196,7 +159,7 @@ function liveArgs(name: Name, n: number): Float64Array {
     let x: number;
     switch (i % 10) {
       case 0: // any finite bit pattern
-        do x = words(u(), u());
+        do x = fromWords(u(), u());
         while (!Number.isFinite(x));
         break;
       case 1: // small magnitudes, down to subnormals
@@ -209,11 +172,11 @@ function liveArgs(name: Name, n: number): Float64Array {
         break;
       }
       case 4: // a reduction threshold's high word ±1, random low word, either sign
-        x = words((pick(u, cover.his) + intIn(u, -1, 1)) | (u() & 0x80000000), u());
+        x = fromWords((pick(u, cover.his) + intIn(u, -1, 1)) | (u() & 0x80000000), u());
         break;
       case 5:
       case 6: // a few ulps around a reduction point, either sign
-        x = sign() * ulps(Math.abs(cover.points(u)), intIn(u, -8, 8));
+        x = sign() * ulpStep(Math.abs(cover.points(u)), intIn(u, -8, 8));
         break;
       case 7: // small relative steps around a reduction point
         x = cover.points(u) * (1 + sign() * unit() * 2 ** -intIn(u, 1, 60));
@@ -245,7 +208,7 @@ describe('libm exp/log family: live against V8 11.3 Math, bit for bit', { skip: 
         const x = args[i];
         const got = fn(x);
         const want = ref(x);
-        if (!Object.is(got, want)) bad.push([x, bits(got), bits(want)]);
+        if (!Object.is(got, want)) bad.push([x, float64Hex(got), float64Hex(want)]);
       }
       assert.equal(bad.length, 0, mismatchReport(name, bad));
     });

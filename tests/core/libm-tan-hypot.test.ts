@@ -11,44 +11,31 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hypot } from '../../core/numerics/libm/hypot.js';
 import { tan } from '../../core/numerics/libm/tan.js';
+import { fromWords } from '../../core/numerics/libm/words.js';
+import { float64FromHex, float64Hex, mulberry32 } from '../helpers.js';
 
 interface Fixture { tan: [string, string][]; hypot: [string[], string][] }
 const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../tests/fixtures/libm-tan-hypot.json', import.meta.url)), 'utf8')) as Fixture;
 
-const F = new Float64Array(1);
-const U = new Uint32Array(F.buffer);
-const HI = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 1 : 0;
-const fromHex = (h: string): number => ((U[HI] = parseInt(h.slice(0, 8), 16)), (U[1 - HI] = parseInt(h.slice(8), 16)), F[0]);
-const toHex = (x: number): string => (Number.isNaN(x) ? '7ff8000000000000' : ((F[0] = x), U[HI].toString(16).padStart(8, '0') + U[1 - HI].toString(16).padStart(8, '0')));
-
 describe('libm ports of tan and hypot', () => {
   it(`tan matches the ${fixture.tan.length} recorded results bit for bit`, () => {
     assert.ok(fixture.tan.length > 1000);
-    const bad = fixture.tan.filter(([x, r]) => !Object.is(tan(fromHex(x)), fromHex(r))).map(([x, r]) => `tan(${x}) = ${toHex(tan(fromHex(x)))}, recorded ${r}`);
+    const bad = fixture.tan.filter(([x, r]) => !Object.is(tan(float64FromHex(x)), float64FromHex(r))).map(([x, r]) => `tan(${x}) = ${float64Hex(tan(float64FromHex(x)))}, recorded ${r}`);
     assert.deepEqual(bad.slice(0, 5), []);
   });
 
   it(`hypot matches the ${fixture.hypot.length} recorded results bit for bit`, () => {
-    const bad = fixture.hypot.filter(([xs, r]) => !Object.is(hypot(...xs.map(fromHex)), fromHex(r))).map(([xs, r]) => `hypot(${xs.join(', ')}) recorded ${r}`);
+    const bad = fixture.hypot.filter(([xs, r]) => !Object.is(hypot(...xs.map((h) => float64FromHex(h))), float64FromHex(r))).map(([xs, r]) => `hypot(${xs.join(', ')}) recorded ${r}`);
     assert.deepEqual(bad.slice(0, 5), []);
   });
 
   it('agrees with this engine\'s Math.tan and Math.hypot (V8 11.3 only)', { skip: process.versions.v8.startsWith('11.3.') ? false : `V8 ${process.versions.v8} is not Node 20's` }, () => {
-    let seed = 0x2545f491;
-    const u32 = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (t ^ (t >>> 14)) >>> 0;
-    };
+    const u32 = mulberry32(0x2545f491);
     const unif = (): number => u32() / 4294967296;
     const bad: string[] = [];
     const checkTan = (x: number): void => { if (!Object.is(tan(x), Math.tan(x)) && bad.length < 5) bad.push(`tan(${x})`); };
     for (let i = 0; i < 50_000; i++) {
-      U[HI] = u32();
-      U[1 - HI] = u32();
-      checkTan(F[0]);
+      checkTan(fromWords(u32(), u32()));
       checkTan((unif() - 0.5) * 20);
       checkTan((((u32() % 2000) - 1000) * Math.PI) / 4 + (unif() - 0.5) * 1e-9);
       checkTan((unif() - 0.5) * 2 ** -20);

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cos, sin } from '../../core/numerics/libm/sin-cos.js';
 import { pow } from '../../core/numerics/libm/pow.js';
+import { fromWords } from '../../core/numerics/libm/words.js';
+import { float64FromHex, float64Hex, mulberry32, ulpStep } from '../helpers.js';
 
 /**
  * The fdlibm ports of sin, cos (with the π/2 reduction) and pow against Node 20 / V8 11.3's Math, bit
@@ -23,25 +25,6 @@ interface Fixture {
   pow: [string, string, string][];
 }
 
-const F = new Float64Array(1);
-const U = new Uint32Array(F.buffer);
-const HI = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 1 : 0;
-
-function fromHex(h: string): number {
-  U[HI] = parseInt(h.slice(0, 8), 16);
-  U[1 - HI] = parseInt(h.slice(8), 16);
-  return F[0];
-}
-function toHex(x: number): string {
-  if (Number.isNaN(x)) return '7ff8000000000000';
-  F[0] = x;
-  return U[HI].toString(16).padStart(8, '0') + U[1 - HI].toString(16).padStart(8, '0');
-}
-function fromWords(hi: number, lo: number): number {
-  U[HI] = hi >>> 0;
-  U[1 - HI] = lo >>> 0;
-  return F[0];
-}
 /** Same bits, with every NaN the same (Object.is); NaN payloads are not specified by JavaScript. */
 const same = (a: number, b: number): boolean => Object.is(a, b);
 
@@ -56,8 +39,8 @@ describe('libm ports of sin, cos, pow: the Node 20 fixture, bit for bit', () => 
       assert.ok(fixture[name].length >= 1000);
       const bad: string[] = [];
       for (const [xh, rh] of fixture[name]) {
-        const got = fn(fromHex(xh));
-        if (!same(got, fromHex(rh))) bad.push(`${name}(${xh}) = ${toHex(got)}, recorded ${rh}`);
+        const got = fn(float64FromHex(xh));
+        if (!same(got, float64FromHex(rh))) bad.push(`${name}(${xh}) = ${float64Hex(got)}, recorded ${rh}`);
       }
       assert.deepEqual(bad.slice(0, 10), [], `${bad.length} of ${fixture[name].length} differ`);
     });
@@ -66,8 +49,8 @@ describe('libm ports of sin, cos, pow: the Node 20 fixture, bit for bit', () => 
     assert.ok(fixture.pow.length >= 1000);
     const bad: string[] = [];
     for (const [xh, yh, rh] of fixture.pow) {
-      const got = pow(fromHex(xh), fromHex(yh));
-      if (!same(got, fromHex(rh))) bad.push(`pow(${xh}, ${yh}) = ${toHex(got)}, recorded ${rh}`);
+      const got = pow(float64FromHex(xh), float64FromHex(yh));
+      if (!same(got, float64FromHex(rh))) bad.push(`pow(${xh}, ${yh}) = ${float64Hex(got)}, recorded ${rh}`);
     }
     assert.deepEqual(bad.slice(0, 10), [], `${bad.length} of ${fixture.pow.length} differ`);
   });
@@ -88,37 +71,12 @@ describe('libm ports of sin, cos, pow: the Node 20 fixture, bit for bit', () => 
 const LIVE = process.versions.v8.startsWith('11.3');
 const N = 200_000;
 
-/** mulberry32: a seeded 32-bit generator. */
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
 /** N sin/cos arguments, in groups: [count, generator]. */
 function trigArguments(): Float64Array {
-  const u32 = rng(0x7219);
+  const u32 = mulberry32(0x7219);
   const unif = (): number => u32() / 4294967296;
   const sign = (): number => (u32() & 1 ? -1 : 1);
-  const nudge = (x: number, k: number): number => {
-    // k ulps (|k| small) from a finite nonzero x, through the low word (carries into the high word)
-    F[0] = x;
-    let lo = U[1 - HI] + k;
-    let hi = U[HI];
-    if (lo < 0) {
-      lo += 4294967296;
-      hi -= 1;
-    } else if (lo > 0xffffffff) {
-      lo -= 4294967296;
-      hi += 1;
-    }
-    return fromWords(hi, lo);
-  };
+  const nudge = ulpStep;
   const groups: [number, () => number][] = [
     // random float64 bit patterns over the whole finite range (most are huge: kernel_rem_pio2)
     [40_000, () => {
@@ -156,7 +114,7 @@ function trigArguments(): Float64Array {
 
 /** N pow argument pairs, interleaved [x0, y0, x1, y1, …]. */
 function powArguments(): Float64Array {
-  const u32 = rng(0x9a0e);
+  const u32 = mulberry32(0x9a0e);
   const unif = (): number => u32() / 4294967296;
   const specials = [0, -0, Infinity, -Infinity, NaN, 1, -1, 0.5, -0.5, 2, -2, 3, 1 / 7, 1e308, -1e308, 5e-324, -5e-324, 2 ** 31 + 1, 2 ** 53, 2 ** 53 + 2, 2 ** 64, 1024, -1075];
   const special = (): number => specials[u32() % specials.length];
@@ -216,7 +174,7 @@ describe('libm ports of sin, cos, pow: live against V8 11.3 Math', { skip: LIVE 
         const got = port(x);
         const want = ref(x);
         if (!same(got, want)) {
-          if (bad++ === 0) first = `${name}(${toHex(x)}) = ${toHex(got)}, Math: ${toHex(want)}`;
+          if (bad++ === 0) first = `${name}(${float64Hex(x)}) = ${float64Hex(got)}, Math: ${float64Hex(want)}`;
         }
       }
       assert.equal(bad, 0, first);
@@ -232,7 +190,7 @@ describe('libm ports of sin, cos, pow: live against V8 11.3 Math', { skip: LIVE 
       const got = pow(x, y);
       const want = Math.pow(x, y);
       if (!same(got, want) || !same(got, x ** y)) {
-        if (bad++ === 0) first = `pow(${toHex(x)}, ${toHex(y)}) = ${toHex(got)}, Math.pow: ${toHex(want)}, **: ${toHex(x ** y)}`;
+        if (bad++ === 0) first = `pow(${float64Hex(x)}, ${float64Hex(y)}) = ${float64Hex(got)}, Math.pow: ${float64Hex(want)}, **: ${float64Hex(x ** y)}`;
       }
     }
     assert.equal(bad, 0, first);
