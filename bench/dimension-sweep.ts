@@ -16,10 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { posInt, posIntList, runScript, type Stat, stat } from './script.js';
+import { posInt, posIntList, PYTHON, runScript, type Stat, stat, TORCH_MISSING, torchInfo } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3';
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'dimension_sweep.py');
 const COMPONENTS = 8;
 const EPS = 1e-3;
@@ -182,9 +181,9 @@ async function main({ reps, out, dims }: SweepOptions, argv: readonly string[]):
     }
   }
   let torch = 'not run';
-  const v = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (v.status === 0) {
-    torch = v.stdout.trim();
+  const info = torchInfo();
+  if (info) {
+    torch = info.version;
     const dir = mkdtempSync(join(tmpdir(), 'sk-w5-'));
     try {
       const planPath = join(dir, 'plan.json');
@@ -196,7 +195,7 @@ async function main({ reps, out, dims }: SweepOptions, argv: readonly string[]):
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  } else process.stderr.write(`PyTorch peer skipped: ${PYTHON} cannot import torch (apt-get install python3-torch python3-numpy)\n`);
+  } else process.stderr.write(`PyTorch peer skipped: ${TORCH_MISSING}\n`);
   const rows: Row[] = [];
   for (const D of dims) {
     for (const method of methods) {

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 import { type BenchSizes, FULL, parallelRunner, type Runner, scorekitRunner, workloads, type WorkloadSpec } from './workloads.js';
-import { parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
+import { normalKernelName, parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PEERS = join(HERE, '..', '..', 'bench', 'peers');
@@ -299,11 +299,6 @@ async function scorekitRows(o: RooflineOptions, log: (l: string) => void): Promi
 }
 
 // ---- the run ---------------------------------------------------------------------------------------------
-
-function normalKernelName(): string {
-  const k = sk.random.normalKernel();
-  return k.kind === 'wasm-simd' ? 'WASM-SIMD' : `scalar (${k.reason})`;
-}
 
 export async function runRoofline(o: RooflineOptions): Promise<RooflineReport> {
   const log = o.log;

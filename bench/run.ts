@@ -13,12 +13,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
+import { normalKernelName, PYTHON, torchInfo } from './script.js';
 import { type BenchSizes, FULL, parallelRunner, QUICK, type Runner, scorekitRunner, stateMiB, torchPlan, type WorkloadId, workloads, type WorkloadSpec } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The peer script lives in the source tree (bench/peers), two levels above dist/bench. */
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'torch_peer.py');
-const PYTHON = '/usr/bin/python3';
 
 /** Every registered engine but the float64 reference and the slow plain-JS fallbacks (those that fail to start are reported and skipped). */
 export const DEFAULT_BACKENDS = sk.listBackendSpecs({ fast: true }).filter((s) => s !== 'cpu:float64');
@@ -95,17 +95,6 @@ async function measure(spec: WorkloadSpec, side: string, r: Runner, budget: numb
   }
 }
 
-/** 'WASM-SIMD' or 'scalar (reason)': which normal kernel made the noise of this run. */
-function normalKernelName(): string {
-  const k = sk.random.normalKernel();
-  return k.kind === 'wasm-simd' ? 'WASM-SIMD' : `scalar (${k.reason})`;
-}
-
-function torchVersion(): string | null {
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
 function runPeer(args: readonly string[]): { id: string; variant?: string | null; steps: number; reps?: number; seconds: number; check?: number; baseMiB?: number; peakMiB?: number }[] {
   const r = spawnSync(PYTHON, [PEER, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`the PyTorch peer failed (${PYTHON} ${PEER} ${args.join(' ')}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
@@ -134,7 +123,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const results: Measurement[] = [];
   const memory: MemoryRow[] = [];
 
-  const torch = o.peer === false ? null : torchVersion();
+  const torch = o.peer === false ? null : torchInfo()?.version ?? null;
   if (o.peer !== false && torch === null) {
     notes.push(`PyTorch peer skipped: ${PYTHON} cannot import torch. Install it with: apt-get install python3-torch python3-numpy`);
     log(notes[notes.length - 1]);

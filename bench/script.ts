@@ -1,10 +1,33 @@
 /**
- * What the standalone bench scripts share (bench/unet.ts, roofline.ts, dimension-sweep.ts,
- * width-sweep.ts): min / median / max of repeated timings, option parsing whose errors name the flag,
+ * What the bench programs share (bench/run.ts and the standalone scripts unet.ts, roofline.ts,
+ * dimension-sweep.ts, width-sweep.ts): the PyTorch peer's interpreter and its probe, the name of the
+ * normal kernel, min / median / max of repeated timings, option parsing whose errors name the flag,
  * and the entry point (bad options: one line and exit status 2, as the command line's bad input;
  * any other failure: exit status 70).
  */
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import * as sk from '../index.js';
+
+/** The interpreter the PyTorch peers run under (Debian's python3-torch installs for it). */
+export const PYTHON = '/usr/bin/python3';
+
+/** Why a peer is skipped when PYTHON has no torch, with the install command. */
+export const TORCH_MISSING = `${PYTHON} cannot import torch (apt-get install python3-torch python3-numpy)`;
+
+/** PyTorch's version and BLAS (from torch.__config__) under PYTHON, or null when it cannot import torch. */
+export function torchInfo(): { version: string; blas: string } | null {
+  const r = spawnSync(PYTHON, ['-c', "import torch,re; m=re.search(r'BLAS_INFO=([^,\\s]+)', torch.__config__.show()); print(torch.__version__); print(m.group(1) if m else 'unknown')"], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  const [version, blas] = r.stdout.trim().split('\n');
+  return { version, blas: blas ?? 'unknown' };
+}
+
+/** 'WASM-SIMD' or 'scalar (reason)': which normal kernel made the noise of this run. */
+export function normalKernelName(): string {
+  const k = sk.random.normalKernel();
+  return k.kind === 'wasm-simd' ? 'WASM-SIMD' : `scalar (${k.reason})`;
+}
 
 /** Min, median and max of repeated measurements. */
 export interface Stat { readonly min: number; readonly median: number; readonly max: number }

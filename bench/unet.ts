@@ -30,10 +30,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { median, nameList, parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
+import { median, nameList, parseFlags, posInt, posIntList, PYTHON, runScript, type Stat, stat, TORCH_MISSING, torchInfo } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3';
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'unet_peer.py');
 const SIDE = 28;
 const D = SIDE * SIDE;
@@ -391,13 +390,12 @@ export async function runW6(o: W6Options): Promise<W6Result> {
   let check: Record<string, unknown> | null = null;
   if (!o.peer) skipped.push({ side: 'torch', reason: '--no-peer' });
   else {
-    const v = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-    if (v.status !== 0) {
-      const reason = `${PYTHON} cannot import torch (apt-get install python3-torch python3-numpy)`;
-      skipped.push({ side: 'torch', reason });
-      o.log(`PyTorch peer skipped: ${reason}`);
+    const info = torchInfo();
+    if (!info) {
+      skipped.push({ side: 'torch', reason: TORCH_MISSING });
+      o.log(`PyTorch peer skipped: ${TORCH_MISSING}`);
     } else {
-      torch = v.stdout.trim();
+      torch = info.version;
       const dir = mkdtempSync(join(tmpdir(), 'sk-w6-'));
       try {
         let ours: Record<string, number> | null = null;

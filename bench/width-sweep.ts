@@ -26,11 +26,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { nameList, parseFlags, posInt, posIntList, runScript, type Stat, stat } from './script.js';
+import { nameList, parseFlags, posInt, posIntList, PYTHON, runScript, type Stat, stat, TORCH_MISSING, torchInfo } from './script.js';
 import { FULL, MLP, type Runner, scorekitRunner, torchPlan, workloads } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3';
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'torch_peer.py');
 
 /** The data's dimension (bench/workloads.ts). */
@@ -203,13 +202,6 @@ function runPeer(planPath: string, threads: number): PeerRow[] {
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-function torchInfo(): { version: string; blas: string } | null {
-  const r = spawnSync(PYTHON, ['-c', "import torch,re; m=re.search(r'BLAS_INFO=([^,\\s]+)', torch.__config__.show()); print(torch.__version__); print(m.group(1) if m else 'unknown')"], { encoding: 'utf8' });
-  if (r.status !== 0) return null;
-  const [version, blas] = r.stdout.trim().split('\n');
-  return { version, blas: blas ?? 'unknown' };
-}
-
 /** The whole sweep: every (width, batch) point, scorekit's backends, then the peer at each thread count. */
 export async function runWidthSweep(o: WidthOptions & { readonly log?: (line: string) => void; readonly command?: string }): Promise<WidthReport> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
@@ -231,9 +223,8 @@ export async function runWidthSweep(o: WidthOptions & { readonly log?: (line: st
   else {
     torch = torchInfo();
     if (!torch) {
-      const reason = `${PYTHON} cannot import torch (apt-get install python3-torch python3-numpy)`;
-      skipped.push({ side: 'torch', reason });
-      log(`PyTorch peer skipped: ${reason}`);
+      skipped.push({ side: 'torch', reason: TORCH_MISSING });
+      log(`PyTorch peer skipped: ${TORCH_MISSING}`);
     }
   }
   const dir = torch ? mkdtempSync(join(tmpdir(), 'sk-widths-')) : '';
