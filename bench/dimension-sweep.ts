@@ -9,14 +9,13 @@
  * Usage: node dist/bench/dimension-sweep.js [--reps N] [--out DIR] [--dims 2,16]
  * Writes DIR/w5.json, DIR/w5.md and DIR/w5.vl.json (a log-log Vega-Lite plot), DIR = bench/results.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { posInt, posIntList, PYTHON, runScript, type Stat, stat, TORCH_MISSING, torchInfo } from './script.js';
+import { posInt, posIntList, runPeerLines, runScript, type Stat, stat, TORCH_MISSING, torchInfo } from './script.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PEER = join(HERE, '..', '..', 'bench', 'peers', 'dimension_sweep.py');
@@ -100,11 +99,7 @@ interface Row {
   readonly checks: Record<string, number>;
 }
 
-function runPeer(planPath: string): { method: Method; D: number; side: string; seconds: number[]; check: number }[] {
-  const r = spawnSync(PYTHON, [PEER, planPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`the PyTorch peer failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-}
+const runPeer = (planPath: string): { method: Method; D: number; side: string; seconds: number[]; check: number }[] => runPeerLines(PEER, [planPath]);
 
 function vegaLite(rows: readonly Row[]): object {
   const methods: Method[] = ['cld-sscs', 'vp-em'];

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { normalKernelName, PYTHON, torchInfo } from './script.js';
+import { normalKernelName, PYTHON, runPeerLines, torchInfo } from './script.js';
 import { type BenchSizes, FULL, parallelRunner, QUICK, type Runner, scorekitRunner, stateMiB, torchPlan, type WorkloadId, workloads, type WorkloadSpec } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -95,11 +95,9 @@ async function measure(spec: WorkloadSpec, side: string, r: Runner, budget: numb
   }
 }
 
-function runPeer(args: readonly string[]): { id: string; variant?: string | null; steps: number; reps?: number; seconds: number; check?: number; baseMiB?: number; peakMiB?: number }[] {
-  const r = spawnSync(PYTHON, [PEER, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`the PyTorch peer failed (${PYTHON} ${PEER} ${args.join(' ')}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-}
+interface PeerRow { id: string; variant?: string | null; steps: number; reps?: number; seconds: number; check?: number; baseMiB?: number; peakMiB?: number }
+
+const runPeer = (args: readonly string[]): PeerRow[] => runPeerLines<PeerRow>(PEER, args);
 
 function runMemoryChild(spec: string, steps: number, n: number, chunk: number): MemoryRow {
   const args = [join(HERE, 'memory.js'), spec, String(steps), String(n), ...(chunk > 0 ? [String(chunk)] : [])];

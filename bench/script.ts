@@ -23,6 +23,16 @@ export function torchInfo(): { version: string; blas: string } | null {
   return { version, blas: blas ?? 'unknown' };
 }
 
+/**
+ * Runs a PyTorch peer script under PYTHON and parses its stdout, one JSON object a line; a failure
+ * (exit status, or `timeoutMs` passed) throws with the command and the last lines of stderr.
+ */
+export function runPeerLines<T>(script: string, args: readonly string[], timeoutMs?: number): T[] {
+  const r = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+  if (r.status !== 0) throw new Error(`the PyTorch peer failed (${PYTHON} ${script} ${args.join(' ')}): ${(r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+}
+
 /** 'WASM-SIMD' or 'scalar (reason)': which normal kernel made the noise of this run. */
 export function normalKernelName(): string {
   const k = sk.random.normalKernel();

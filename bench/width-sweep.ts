@@ -19,14 +19,13 @@
  *   [--backends cpu:float32,tfjs:wasm] [--reps 3] [--steps N] [--peer-threads 1,2] [--no-peer] [--out DIR]
  * Writes DIR/widths.json, DIR/widths.md and DIR/widths.vl.json (DIR = bench/results).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sk from '../index.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
-import { nameList, parseFlags, posInt, posIntList, PYTHON, runScript, type Stat, stat, TORCH_MISSING, torchInfo } from './script.js';
+import { nameList, parseFlags, posInt, posIntList, runPeerLines, runScript, type Stat, stat, TORCH_MISSING, torchInfo } from './script.js';
 import { FULL, MLP, type Runner, scorekitRunner, torchPlan, workloads } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -196,10 +195,7 @@ interface PeerRow { id: string; steps: number; reps: number; seconds: number; ti
 
 function runPeer(planPath: string, threads: number): PeerRow[] {
   // a budget far beyond any run: the peer times exactly the plan's steps and repetitions
-  const args = [PEER, planPath, '--threads', String(threads), '--budget', '1e9', '--only', WORKLOADS.join(',')];
-  const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`the PyTorch peer failed (${PYTHON} ${args.join(' ')}): ${(r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return runPeerLines<PeerRow>(PEER, [planPath, '--threads', String(threads), '--budget', '1e9', '--only', WORKLOADS.join(',')], 600_000);
 }
 
 /** The whole sweep: every (width, batch) point, scorekit's backends, then the peer at each thread count. */
